@@ -1,0 +1,1 @@
+// LuaHost: see DESIGN.md

@@ -1,0 +1,1 @@
+// TwinCLI: see DESIGN.md

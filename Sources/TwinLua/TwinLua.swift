@@ -1,0 +1,1 @@
+// TwinLua: see DESIGN.md

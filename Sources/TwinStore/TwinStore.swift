@@ -1,0 +1,1 @@
+// TwinStore: see DESIGN.md

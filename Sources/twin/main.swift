@@ -1,0 +1,1 @@
+print("twin: not built yet")
