@@ -181,11 +181,11 @@ public struct ConsumptionModel: Codable, Equatable, Sendable {
         notes = try container.decode([String].self, forKey: .notes)
     }
 
-    /// The document as UTF-8 JSON with sorted keys and indentation, so it diffs well and the
-    /// same model always gives the same bytes. O(size).
+    /// The document as UTF-8 JSON with sorted keys, indentation and unescaped "/" (units read
+    /// "kWh/km"), so it diffs well and the same model always gives the same bytes. O(size).
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
