@@ -97,3 +97,16 @@ private func parseError(_ text: String) -> FitDataError? {
     let unclosed = try #require(parseError([header, "\"b,2024-01-01T06:00:00Z,2024-01-01T07:00:00Z,20,24,5"].joined(separator: "\n")))
     #expect(unclosed.row == 2)
 }
+
+@Test func telematicsReadsAFileEndToEndIntoAFit() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("telematics-\(UInt32.random(in: 0...UInt32.max)).csv")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data(ConsumptionSynthetic.csv(ConsumptionSynthetic.trips(count: 50)).utf8).write(to: url)
+    let records = try TelematicsCSV.read(contentsOf: url)
+    #expect(records.count == 50)
+    #expect(records[0].vehicle == "Bus, \"A\"")
+    let model = try ConsumptionFitter.fit(records.map(ConsumptionSample.init))
+    #expect(model.trainingData.rows == 50)
+    let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-telematics.csv")
+    #expect(throws: FitDataError.self) { try TelematicsCSV.read(contentsOf: missing) }
+}
