@@ -11,6 +11,29 @@ local function key_less(a, b)
   return tostring(a) < tostring(b)
 end
 
+--- Natural order for ids: "c2" < "c10" (digit runs compare as numbers), then plain string order.
+---@param a any
+---@param b any
+---@return boolean
+function M.natural_less(a, b)
+  local sa, sb = tostring(a), tostring(b)
+  local pa, pb = 1, 1
+  while pa <= #sa and pb <= #sb do
+    local da, db = sa:match("^%d+", pa), sb:match("^%d+", pb)
+    if da and db then
+      local na, nb = tonumber(da), tonumber(db)
+      if na ~= nb then return na < nb end
+      pa, pb = pa + #da, pb + #db
+    else
+      local ca, cb = sa:sub(pa, pa), sb:sub(pb, pb)
+      if ca ~= cb then return ca < cb end
+      pa, pb = pa + 1, pb + 1
+    end
+  end
+  if (#sa - pa) ~= (#sb - pb) then return (#sa - pa) < (#sb - pb) end
+  return sa < sb
+end
+
 --- Keys of `t`, sorted (numbers first, then strings).
 ---@param t table
 ---@return any[]
@@ -101,6 +124,7 @@ function M.sort_by(t, key, descending)
 end
 
 --- Group an array by key(v) (or field name): { [key] = { v, ... } }, order within a group kept.
+--- Elements whose key is nil are left out.
 ---@generic T
 ---@param t T[]
 ---@param key string|fun(v: T): any
@@ -110,9 +134,11 @@ function M.group_by(t, key)
   local g = {}
   for i = 1, #t do
     local k = kf(t[i])
-    local list = g[k]
-    if not list then list = {}; g[k] = list end
-    list[#list + 1] = t[i]
+    if k ~= nil then
+      local list = g[k]
+      if not list then list = {}; g[k] = list end
+      list[#list + 1] = t[i]
+    end
   end
   return g
 end

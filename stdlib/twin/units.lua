@@ -87,4 +87,19 @@ function M.format_energy(kwh)
   return string.format("%.1f kWh", kwh)
 end
 
+--- Format a UTC time (seconds) as "2026-01-05 06:30" (UTC, no zone suffix).
+---@param t number UTC seconds
+---@param with_seconds? boolean add ":SS"
+---@return string
+function M.format_time(t, with_seconds)
+  return os.date(with_seconds and "!%Y-%m-%d %H:%M:%S" or "!%Y-%m-%d %H:%M", math.floor(t))
+end
+
+--- Format a UTC time (seconds) as ISO 8601: "2026-01-05T06:30:00Z".
+---@param t number UTC seconds
+---@return string
+function M.format_iso(t)
+  return os.date("!%Y-%m-%dT%H:%M:%SZ", math.floor(t))
+end
+
 return M
