@@ -14,7 +14,9 @@ local SUMMARY = {
 }
 
 local function esc(v)
-  return (tostring(v):gsub("\\", "\\\\"):gsub("|", "\\|"):gsub("[\r\n]+", " "))
+  -- Backslash and pipe would break the table; < > & would be read as inline HTML.
+  return (tostring(v):gsub("\\", "\\\\"):gsub("|", "\\|"):gsub("[\r\n]+", " ")
+    :gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
 end
 
 local function num(v, scale)

@@ -7,11 +7,12 @@ local M = {}
 --- fields are kept. A trailing line end does not make an empty last row.
 ---@param text string
 ---@param sep? string one-character separator, default ","
----@return string[][] rows
+---@return string[][] rows, integer[] lines the line each row starts on
 function M.parse_rows(text, sep)
   sep = sep or ","
-  local rows, row, field = {}, {}, {}
+  local rows, row, field, lines = {}, {}, {}, {}
   local i, n, line = 1, #text, 1
+  local row_line = 1
   local quoted_field = false -- current field started with a quote
   while i <= n do
     local c = text:sub(i, i)
@@ -39,18 +40,18 @@ function M.parse_rows(text, sep)
       row[#row + 1] = table.concat(field); field = {}; quoted_field = false; i = i + 1
     elseif c == "\r" or c == "\n" then
       row[#row + 1] = table.concat(field); field = {}; quoted_field = false
-      rows[#rows + 1] = row; row = {}
+      rows[#rows + 1] = row; lines[#rows] = row_line; row = {}
       if c == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
-      i = i + 1; line = line + 1
+      i = i + 1; line = line + 1; row_line = line
     else
       if quoted_field then error(string.format("csv: line %d: text after closing quote", line), 2) end
       field[#field + 1] = c; i = i + 1
     end
   end
   if #field > 0 or #row > 0 or quoted_field then
-    row[#row + 1] = table.concat(field); rows[#rows + 1] = row
+    row[#row + 1] = table.concat(field); rows[#rows + 1] = row; lines[#rows] = row_line
   end
-  return rows
+  return rows, lines
 end
 
 --- Parse CSV text whose first row is a header into an array of records keyed by header name.
@@ -59,16 +60,15 @@ end
 ---@param sep? string
 ---@return table<string, string>[] records, string[] header
 function M.parse(text, sep)
-  local rows = M.parse_rows(text, sep)
+  local rows, lines = M.parse_rows(text, sep)
   local header = rows[1]
   if not header then return {}, {} end
   local records = {}
-  -- Rows are counted as lines; multi-line quoted fields make this approximate but still helpful.
   for r = 2, #rows do
     local row = rows[r]
     if not (#row == 1 and row[1] == "") then
       if #row ~= #header then
-        error(string.format("csv: line %d: %d fields, header has %d", r, #row, #header), 2)
+        error(string.format("csv: line %d: %d fields, header has %d", lines[r], #row, #header), 2)
       end
       local rec = {}
       for k = 1, #header do rec[header[k]] = row[k] end

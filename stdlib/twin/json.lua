@@ -17,12 +17,19 @@ function M.object(t) return setmetatable(t or {}, M.object_mt) end
 local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f',
                   ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
 
+--- Quote and escape a string for JSON.
+---@param s string
+---@return string
 local function escape_string(s)
   return '"' .. s:gsub('[%c"\\]', function(c)
     return escapes[c] or string.format("\\u%04x", c:byte())
   end) .. '"'
 end
 
+--- Key order: numbers before strings, then ascending.
+---@param a string|number
+---@param b string|number
+---@return boolean
 local function key_less(a, b)
   local ta, tb = type(a), type(b)
   if ta ~= tb then return ta < tb end
@@ -30,6 +37,8 @@ local function key_less(a, b)
 end
 
 -- Returns n if t is an array 1..n (n may be 0), else nil.
+---@param t table
+---@return integer?
 local function array_length(t)
   local mt = getmetatable(t)
   if mt and mt.__json == "object" then return nil end
@@ -44,6 +53,10 @@ end
 
 local encode_value
 
+--- Deterministic number text; refuses NaN and infinities.
+---@param x number
+---@param path string JSON path for error messages
+---@return string
 local function encode_number(x, path)
   if x ~= x then error("json: cannot encode NaN at " .. path .. " (JSON has no NaN; use null or a string)", 0) end
   if x == math.huge or x == -math.huge then
@@ -54,6 +67,13 @@ local function encode_number(x, path)
   return string.format("%.10g", x)
 end
 
+--- Append the JSON text of v to buf.
+---@param v any
+---@param opts twin.json.EncodeOptions
+---@param indent string current indent
+---@param path string JSON path for errors
+---@param seen table tables on the current path (cycle check)
+---@param buf string[]
 function encode_value(v, opts, indent, path, seen, buf)
   local t = type(v)
   if v == nil or v == M.null then buf[#buf + 1] = "null"
@@ -120,6 +140,10 @@ end
 
 -- Decoder -----------------------------------------------------------------
 
+--- Raise a decode error naming line, column and byte.
+---@param s string
+---@param pos integer
+---@param msg string
 local function decode_error(s, pos, msg)
   local line, col = 1, 1
   for i = 1, pos - 1 do
@@ -128,10 +152,17 @@ local function decode_error(s, pos, msg)
   error(string.format("json: %s at line %d, column %d (byte %d)", msg, line, col, pos), 0)
 end
 
+---@param s string
+---@param pos integer
+---@return integer position of the next non-space
 local function skip_ws(s, pos) return s:find("[^ \t\r\n]", pos) or #s + 1 end
 
 local decode_at
 
+--- Decode the string starting at the quote at pos.
+---@param s string
+---@param pos integer
+---@return string value, integer next
 local function decode_string(s, pos)
   local buf, i = {}, pos + 1
   while true do
@@ -160,6 +191,10 @@ local function decode_string(s, pos)
   end
 end
 
+--- Decode the value starting at pos.
+---@param s string
+---@param pos integer
+---@return any value, integer next
 function decode_at(s, pos)
   pos = skip_ws(s, pos)
   local c = s:sub(pos, pos)

@@ -15,10 +15,14 @@ function M.escape(s)
                                           ['"'] = "&quot;", ["'"] = "&#39;" }))
 end
 
+---@param x number
+---@return string
 local function f(x) return string.format("%.1f", x) end
 
 -- Inline SVG in HTML5 needs no namespace (and the report must hold no URLs);
 -- a standalone .svg file does: pass `standalone = true`.
+---@param o twin.svg.ChartOptions
+---@return string
 local function xmlns(o)
   return o.standalone and ' xmlns="http://www.w3.org/2000/svg"' or ""
 end
@@ -60,6 +64,9 @@ function M.time_ticks(lo, hi, n)
   return t
 end
 
+--- Tick label: integers plain, others 3 significant digits.
+---@param v number
+---@return string
 local function fmt_tick(v)
   if v == math.floor(v) and math.abs(v) < 1e15 then return string.format("%d", math.tointeger(v)) end
   return string.format("%.3g", v)
@@ -87,6 +94,9 @@ end
 ---@field x_ticks? number[] x tick positions (default: "nice" numbers; pass hour marks for times)
 ---@field standalone? boolean add the SVG namespace, for a standalone .svg file
 
+--- Size and margins of a chart.
+---@param o twin.svg.ChartOptions
+---@return integer width, integer height, table margins
 local function frame(o)
   local w, h = o.width or 720, o.height or 300
   return w, h, { l = 60, r = 20, t = o.title and 28 or 12, b = 44 }
@@ -115,7 +125,11 @@ function M.line_chart(series, opts)
   if xmax <= xmin then xmax = xmin + 1 end
   if ymax <= ymin then ymax = ymin + 1 end
   local pw, ph = w - m.l - m.r, h - m.t - m.b
+  ---@param x number data x
+  ---@return number pixel x
   local function X(x) return m.l + (x - xmin) / (xmax - xmin) * pw end
+  ---@param y number
+  ---@return number pixel y
   local function Y(y) return m.t + ph - (y - ymin) / (ymax - ymin) * ph end
   local b = {}
   b[#b + 1] = string.format('<svg%s viewBox="0 0 %d %d" width="%d" height="%d" role="img" font-family="sans-serif" font-size="11">', xmlns(o), w, h, w, h)
@@ -150,8 +164,8 @@ function M.line_chart(series, opts)
     end
   end
   if o.limit then
-    b[#b + 1] = string.format('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#c00" stroke-dasharray="6 4"/><text x="%s" y="%s" text-anchor="end" fill="#c00">%s</text>',
-      f(m.l), f(Y(o.limit)), f(m.l + pw), f(Y(o.limit)), f(m.l + pw), f(Y(o.limit) - 4), M.escape(o.limit_label or ("limit " .. fmt_tick(o.limit))))
+    b[#b + 1] = string.format('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#c00" stroke-dasharray="6 4"/><text x="%s" y="%s" fill="#c00">%s</text>',
+      f(m.l), f(Y(o.limit)), f(m.l + pw), f(Y(o.limit)), f(m.l + 6), f(Y(o.limit) - 4), M.escape(o.limit_label or ("limit " .. fmt_tick(o.limit))))
   end
   -- Legend (only when there is more than one series or a name worth showing).
   if #series > 1 then
@@ -187,7 +201,7 @@ function M.gantt(rows, opts)
   local o = opts or {}
   local row_h = 22
   local w = o.width or 720
-  local m = { l = 90, r = 20, t = o.title and 28 or 12, b = 30 }
+  local m = { l = 90, r = 20, t = o.title and 28 or 12, b = 38 }
   local h = o.height or (m.t + m.b + math.max(1, #rows) * row_h)
   local xmin, xmax = o.x_min, o.x_max
   if not xmin or not xmax then
@@ -200,6 +214,8 @@ function M.gantt(rows, opts)
   end
   if xmax <= xmin then xmax = xmin + 1 end
   local pw = w - m.l - m.r
+  ---@param x number data x
+  ---@return number pixel x
   local function X(x) return m.l + (x - xmin) / (xmax - xmin) * pw end
   local b = {}
   b[#b + 1] = string.format('<svg%s viewBox="0 0 %d %d" width="%d" height="%d" role="img" font-family="sans-serif" font-size="11">', xmlns(o), w, h, w, h)

@@ -4,6 +4,9 @@
 local M = {}
 
 -- Order for mixed keys: numbers before strings, then natural order.
+---@param a any
+---@param b any
+---@return boolean
 local function key_less(a, b)
   local ta, tb = type(a), type(b)
   if ta ~= tb then return ta < tb end

@@ -200,6 +200,9 @@ test("policies: peak_shaving", function()
   check(ctx.base_kw + sum <= 70 + 1e-9, "stays under target when feasible")
   check(near(ctx.base_kw + sum, 70), "uses the headroom below target")
   for i = 1, 3 do check(r[i] >= need[i] - 1e-9, "at least balanced power " .. i) end
+  ctx = make_ctx(); ctx.base_kw = 90; ctx.headroom_kw = 10
+  r = p.allocate(ctx, defaults(p, { target_kw = 70 })) -- base alone above target: no extra
+  for i = 1, 3 do check(near(r[i], need[i]), "base above target: balanced only " .. i) end
   r = p.allocate(make_ctx(), defaults(p, { target_kw = 40 })) -- infeasible: departures win
   for i = 1, 3 do check(r[i] >= need[i] - 1e-9, "infeasible target: still balanced " .. i) end
 end)
@@ -303,6 +306,17 @@ test("formatters: non-empty, deterministic", function()
   end
 end)
 
+test("formatters: empty result", function()
+  for name, f in tablex.sorted_pairs(plugins.formatters) do
+    local out = output(false)
+    local ok, err = pcall(f.write, { scenario = "empty", policy = "fcfs", seed = 1, start = T0, ["end"] = T0 + 3600,
+      step_s = 300, site_limit_kw = 100, warnings = {}, summary = {}, sessions = {}, vehicles = {}, trips = {},
+      load_profile = {}, events = {} }, out, defaults(f))
+    check(ok, name .. ": handles an empty run: " .. tostring(err))
+    check(#out:text() > 0, name .. ": writes something for an empty run")
+  end
+end)
+
 test("formatter json", function()
   local text = run_formatter("json")
   local ok, doc = pcall(json.decode, text)
@@ -366,6 +380,8 @@ test("stdlib csv", function()
   check(csv.encode({ { "a", "b,c", 'd"e', "f\ng", 3 } }) == 'a,"b,c","d""e","f\ng",3\n', "encode quoting")
   local ok, err = pcall(csv.parse, 'a,b\n1,2\n3\n')
   check(not ok and tostring(err):find("line 3"), "field count error names the line: " .. tostring(err))
+  ok, err = pcall(csv.parse, 'a,b\n"x\ny",2\n3\n')
+  check(not ok and tostring(err):find("line 4"), "line counts newlines inside quotes: " .. tostring(err))
   ok, err = pcall(csv.parse_rows, 'a,b\n"open\n')
   check(not ok and tostring(err):find("line 2") and tostring(err):find("unterminated"), "unterminated quote: " .. tostring(err))
   local recs = csv.parse(csv.encode_records({ { x = "1", y = "a,b" } }, { "x", "y" }))
