@@ -1,0 +1,19 @@
+-- llf (least laxity first): laxity is the slack a session has before it must charge flat out:
+--
+--   laxity_s = (departure - now) - energy_wanted_kwh / vehicle_max_kw * 3600
+--
+-- The smallest laxity is served first, at the most it may draw. The built-in "laxity" key
+-- computes exactly this in Swift (fast); the same in Lua would be
+--   twin.alloc.sorted(ctx, function(s)
+--     return (s.departure - ctx.now) - s.energy_wanted_kwh / s.vehicle_max_kw * 3600 end)
+-- To adapt: account for efficiency (energy drawn = wanted / efficiency) in such a key function.
+return twin.policy {
+  name = "llf",
+  version = "1.0.0",
+  api = "1",
+  description = "Least laxity first: the session with the least slack before its departure first.",
+  params = {},
+  allocate = function(ctx, params)
+    return twin.alloc.sorted(ctx, "laxity")
+  end,
+}
