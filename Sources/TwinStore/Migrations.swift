@@ -14,6 +14,10 @@ enum Migrations {
     static var latest: Int { all.last!.version }
 
     /// v1: scenarios, runs and their result tables.
+    ///
+    /// Columns holding Swift `Double`s are declared without a type (`/* REAL */` marks them): a
+    /// `REAL` column may store an integral value as an integer on disk, which turns -0.0 into 0.0.
+    /// Untyped columns keep the 8-byte float, so results reload bit-exact; `typeof()` is still 'real'.
     static let v1 = Migration(version: 1, sql: """
         CREATE TABLE scenarios (
             hash        TEXT PRIMARY KEY,
@@ -35,10 +39,10 @@ enum Migrations {
             started_at        TEXT NOT NULL,
             finished_at       TEXT,
             host_version      TEXT NOT NULL,
-            start_time        REAL,
-            end_time          REAL,
-            step_s            REAL,
-            site_limit_kw     REAL,
+            start_time        /* REAL */,
+            end_time          /* REAL */,
+            step_s            /* REAL */,
+            site_limit_kw     /* REAL */,
             time_zone         TEXT,
             warnings          TEXT NOT NULL DEFAULT '[]',
             session_count     INTEGER NOT NULL DEFAULT 0,
@@ -51,7 +55,7 @@ enum Migrations {
         CREATE TABLE run_metrics (
             run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             name   TEXT NOT NULL,
-            value  REAL,
+            value  /* REAL */,
             PRIMARY KEY (run_id, name)
         );
         CREATE TABLE sessions (
@@ -60,17 +64,17 @@ enum Migrations {
             id                INTEGER NOT NULL,
             vehicle_id        TEXT NOT NULL,
             charger_id        TEXT NOT NULL,
-            arrival_time      REAL,
-            plug_in_time      REAL,
-            charge_start_time REAL,
-            charge_end_time   REAL,
-            unplug_time       REAL,
-            departure_time    REAL,
-            soc_in            REAL,
-            soc_out           REAL,
-            wanted_kwh        REAL,
-            drawn_kwh         REAL,
-            delivered_kwh     REAL,
+            arrival_time      /* REAL */,
+            plug_in_time      /* REAL */,
+            charge_start_time /* REAL */,
+            charge_end_time   /* REAL */,
+            unplug_time       /* REAL */,
+            departure_time    /* REAL */,
+            soc_in            /* REAL */,
+            soc_out           /* REAL */,
+            wanted_kwh        /* REAL */,
+            drawn_kwh         /* REAL */,
+            delivered_kwh     /* REAL */,
             clamps            INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
         );
@@ -79,13 +83,13 @@ enum Migrations {
             seq             INTEGER NOT NULL,
             id              TEXT NOT NULL,
             type_name       TEXT NOT NULL,
-            soc_start       REAL,
-            soc_end         REAL,
-            soc_min         REAL,
-            drawn_kwh       REAL,
-            trip_energy_kwh REAL,
+            soc_start       /* REAL */,
+            soc_end         /* REAL */,
+            soc_min         /* REAL */,
+            drawn_kwh       /* REAL */,
+            trip_energy_kwh /* REAL */,
             trips           INTEGER NOT NULL,
-            shortfall_kwh   REAL,
+            shortfall_kwh   /* REAL */,
             below_reserve   INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
         );
@@ -96,39 +100,39 @@ enum Migrations {
             block_id       TEXT NOT NULL,
             trip_id        TEXT NOT NULL,
             route_id       TEXT,
-            departure_time REAL,
-            arrival_time   REAL,
-            distance_km    REAL,
-            ambient_c      REAL,
-            energy_kwh     REAL,
-            traction_kwh   REAL,
-            hvac_kwh       REAL,
-            climb_kwh      REAL,
-            regen_kwh      REAL,
-            soc_before     REAL,
-            soc_after      REAL,
-            shortfall_kwh  REAL,
+            departure_time /* REAL */,
+            arrival_time   /* REAL */,
+            distance_km    /* REAL */,
+            ambient_c      /* REAL */,
+            energy_kwh     /* REAL */,
+            traction_kwh   /* REAL */,
+            hvac_kwh       /* REAL */,
+            climb_kwh      /* REAL */,
+            regen_kwh      /* REAL */,
+            soc_before     /* REAL */,
+            soc_after      /* REAL */,
+            shortfall_kwh  /* REAL */,
             below_reserve  INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
         );
         CREATE TABLE load_profile (
             run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq         INTEGER NOT NULL,
-            time        REAL,
-            chargers_kw REAL,
-            base_kw     REAL,
+            time        /* REAL */,
+            chargers_kw /* REAL */,
+            base_kw     /* REAL */,
             plugged     INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
         );
         CREATE TABLE events (
             run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq        INTEGER NOT NULL,
-            time       REAL,
+            time       /* REAL */,
             kind       TEXT NOT NULL,
             vehicle_id TEXT NOT NULL,
             charger_id TEXT,
-            soc        REAL,
-            power_kw   REAL,
+            soc        /* REAL */,
+            power_kw   /* REAL */,
             PRIMARY KEY (run_id, seq)
         );
         CREATE TABLE artifacts (
@@ -142,7 +146,7 @@ enum Migrations {
 
     /// v2: wall-clock duration of a run, and named resources (vehicle types, chargers, depots).
     static let v2 = Migration(version: 2, sql: """
-        ALTER TABLE runs ADD COLUMN wall_time_s REAL;
+        ALTER TABLE runs ADD COLUMN wall_time_s /* REAL */;
         CREATE TABLE resources (
             kind       TEXT NOT NULL,
             name       TEXT NOT NULL,

@@ -25,7 +25,7 @@ extension RunStore {
                 finishedAt: row.finishedAt.flatMap(ISO8601.date(from:)), wallTimeS: row.wallTimeS)
             var result: RunResult?
             if row.status == .done {
-                let warnings = (try? JSONDecoder().decode([String].self, from: Data(stmt.string(n + 11).utf8))) ?? []
+                let warnings = (try? JSONDecoder().decode([String].self, from: Data(stmt.string(n + 10).utf8))) ?? []
                 result = RunResult(
                     scenarioName: row.scenarioName, policyName: row.policy, seed: row.seed,
                     startTime: stmt.double(n + 5), endTime: stmt.double(n + 6), stepS: stmt.double(n + 7),
