@@ -18,6 +18,8 @@ enum Migrations {
     /// Columns holding Swift `Double`s are declared without a type (`/* REAL */` marks them): a
     /// `REAL` column may store an integral value as an integer on disk, which turns -0.0 into 0.0.
     /// Untyped columns keep the 8-byte float, so results reload bit-exact; `typeof()` is still 'real'.
+    /// Row tables are `WITHOUT ROWID` on `(run_id, seq)`: one B-tree, appended in order, which both
+    /// orders a run's rows and serves the cascade delete.
     static let v1 = Migration(version: 1, sql: """
         CREATE TABLE scenarios (
             hash        TEXT PRIMARY KEY,
@@ -57,7 +59,7 @@ enum Migrations {
             name   TEXT NOT NULL,
             value  /* REAL */,
             PRIMARY KEY (run_id, name)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE sessions (
             run_id            INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq               INTEGER NOT NULL,
@@ -77,7 +79,7 @@ enum Migrations {
             delivered_kwh     /* REAL */,
             clamps            INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE vehicles (
             run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq             INTEGER NOT NULL,
@@ -92,7 +94,7 @@ enum Migrations {
             shortfall_kwh   /* REAL */,
             below_reserve   INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE trips (
             run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq            INTEGER NOT NULL,
@@ -114,7 +116,7 @@ enum Migrations {
             shortfall_kwh  /* REAL */,
             below_reserve  INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE load_profile (
             run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq         INTEGER NOT NULL,
@@ -123,7 +125,7 @@ enum Migrations {
             base_kw     /* REAL */,
             plugged     INTEGER NOT NULL,
             PRIMARY KEY (run_id, seq)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE events (
             run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             seq        INTEGER NOT NULL,
@@ -134,7 +136,7 @@ enum Migrations {
             soc        /* REAL */,
             power_kw   /* REAL */,
             PRIMARY KEY (run_id, seq)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE artifacts (
             run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             name       TEXT NOT NULL,

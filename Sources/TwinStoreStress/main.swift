@@ -1,6 +1,7 @@
 // TwinStoreStress: a writer process for the store's crash and concurrency tests.
 //
 //   TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS]
+//   TwinStoreStress bench DB     (save/load timing of a 10k-session, 100k-event result)
 //
 // Saves COUNT synthetic runs (forever when COUNT is 0) into DB, run i with seed SEED + i; every
 // tenth run is saved as failed. Prints "saving SEED" before and "saved ID" after each run. The tests kill it with SIGKILL at random
@@ -9,6 +10,24 @@
 import Foundation
 
 let args = CommandLine.arguments
+if args.count == 3, args[1] == "bench" {
+    // Save benchmark: one generated result of 10k sessions and 100k events, five times.
+    do {
+        let store = try RunStore(path: args[2])
+        let result = SyntheticRun.result(sessions: 10_000, events: 100_000, vehicles: 200, trips: 2_000, loadSamples: 10_000)
+        let clock = ContinuousClock()
+        for _ in 0..<5 {
+            var id: Int64 = 0
+            let save = try clock.measure { id = try store.saveRun(SyntheticRun.metadata(), result: result) }
+            let load = try clock.measure { _ = try store.loadRun(id) }
+            print("save \(save), load \(load)")
+        }
+    } catch {
+        print("bench failed: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 guard args.count >= 5, args[1] == "write", let count = Int(args[3]), let seed = UInt64(args[4]) else {
     FileHandle.standardError.write(Data("usage: TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS]\n".utf8))
     exit(2)
