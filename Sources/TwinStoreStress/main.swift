@@ -1,6 +1,6 @@
 // TwinStoreStress: a writer process for the store's crash and concurrency tests.
 //
-//   TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS]
+//   TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS [GOFILE]]
 //   TwinStoreStress bench DB     (save/load timing of a 10k-session, 100k-event result)
 //
 // Saves COUNT synthetic runs (forever when COUNT is 0) into DB, run i with seed SEED + i; every
@@ -29,11 +29,15 @@ if args.count == 3, args[1] == "bench" {
     exit(0)
 }
 guard args.count >= 5, args[1] == "write", let count = Int(args[3]), let seed = UInt64(args[4]) else {
-    FileHandle.standardError.write(Data("usage: TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: TwinStoreStress write DB COUNT SEED [SESSIONS EVENTS [GOFILE]] | bench DB\n".utf8))
     exit(2)
 }
 let sessions = args.count > 5 ? Int(args[5]) ?? 500 : 500
 let events = args.count > 6 ? Int(args[6]) ?? 5000 : 5000
+// Optional start barrier: wait until this file exists, so two writers begin together.
+if args.count > 7 {
+    while !FileManager.default.fileExists(atPath: args[7]) { usleep(1_000) }
+}
 
 do {
     let store = try RunStore(path: args[2])

@@ -19,12 +19,13 @@ private func stressExecutable() throws -> URL {
     return found
 }
 
-private func writer(_ db: String, count: Int, seed: Int, sessions: Int, events: Int, log: String? = nil) throws -> Process {
+private func writer(_ db: String, count: Int, seed: Int, sessions: Int, events: Int, log: String? = nil,
+                    startWhenExists go: String? = nil) throws -> Process {
     let process = Process()
     process.executableURL = try stressExecutable()
-    process.arguments = ["write", db, String(count), String(seed), String(sessions), String(events)]
+    process.arguments = ["write", db, String(count), String(seed), String(sessions), String(events)] + (go.map { [$0] } ?? [])
     if let log {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     } else {
         process.standardOutput = FileHandle.nullDevice
@@ -72,9 +73,11 @@ private func writer(_ db: String, count: Int, seed: Int, sessions: Int, events: 
     @Test func twoWritersAtOnceBothLand() throws {
         let db = temporaryDatabasePath()
         _ = try RunStore(path: db) // create first so both writers open an existing file
-        let perWriter = 40
-        let first = try writer(db, count: perWriter, seed: 0, sessions: 100, events: 1_000)
-        let second = try writer(db, count: perWriter, seed: 1_000_000, sessions: 100, events: 1_000)
+        let perWriter = 60
+        let go = db + ".go"
+        let first = try writer(db, count: perWriter, seed: 0, sessions: 200, events: 2_000, startWhenExists: go)
+        let second = try writer(db, count: perWriter, seed: 1_000_000, sessions: 200, events: 2_000, startWhenExists: go)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
