@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "TwinCLI", dependencies: ["TwinLua", "TwinStore", "TwinCore", "LuaHost", "CEditLine"]),
         .executableTarget(name: "twin", dependencies: ["TwinCLI"]),
         .executableTarget(name: "TwinBench", dependencies: ["TwinCore", "LuaHost", "TwinLua"]),
+        // Writer process for TwinStore's kill -9 and two-writer tests.
+        .executableTarget(name: "TwinStoreStress", dependencies: ["TwinStore", "TwinCore"]),
 
         // Unit tests per module, end-to-end tests apart (they run the built `twin`).
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),

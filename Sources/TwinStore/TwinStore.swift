@@ -1,1 +1,0 @@
-// TwinStore: see DESIGN.md
