@@ -17,7 +17,7 @@ demo: release
 
 ## Installs what is missing, builds and runs the whole test suite (unit and end-to-end).
 test: deps
-	$(SWIFT) build --product twin
+	$(SWIFT) build
 	$(SWIFT) test
 
 ## Performance figures (not tests): LuaHost call costs, engine year-long depot, Lua policy overhead.
