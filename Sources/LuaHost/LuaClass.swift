@@ -146,7 +146,9 @@ extension LuaState {
     /// Pushes the userdata of a registered object (the same userdata while it is alive in Lua, so
     /// identity and `==` hold). Pushes nil if its class was never registered.
     func pushObject<T: AnyObject>(_ object: T) {
-        guard let info = classes[ObjectIdentifier(type(of: object))] ?? classes[ObjectIdentifier(T.self)] else {
+        // `type(of:)` on a generic bound to an existential would give the existential's metatype.
+        let dynamicType: AnyObject.Type = type(of: object as AnyObject)
+        guard let info = classes[ObjectIdentifier(dynamicType)] ?? classes[ObjectIdentifier(T.self)] else {
             assertionFailure("\(T.self) is not registered with LuaState.register(_:)")
             lua_pushnil(L)
             return
