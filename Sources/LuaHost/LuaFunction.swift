@@ -4,6 +4,9 @@ import CLuaShim
 /// The body of a Swift function exposed to Lua: read arguments from the frame, push results onto
 /// it (every value pushed is returned to Lua), or throw. Thrown errors are raised in Lua by the C
 /// trampoline after this Swift frame has returned (bridge rule 1), and Lua's `pcall` can catch them.
+/// Lua-style name for the arguments view of a callback.
+public typealias LuaArguments = LuaCallFrame
+
 public typealias LuaFunction = (LuaCallFrame) throws -> Void
 
 /// Keeps a Swift closure alive for Lua, which holds only a raw pointer to it.

@@ -1,0 +1,100 @@
+import Testing
+import Foundation
+@testable import LuaHost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func residentKiB() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var size = 0, resident = 0
+    withUnsafeMutablePointer(to: &size) { s in
+        withUnsafeMutablePointer(to: &resident) { r in
+            _ = withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
+        }
+    }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+}
+
+final class Counter { var created = 0; var released = 0 }
+final class Token {
+    let counter: Counter
+    init(_ counter: Counter) { self.counter = counter; counter.created += 1 }
+    deinit { counter.released += 1 }
+}
+
+@Suite(.serialized) struct LuaHygieneTests {
+    /// Bridge rule 1, checked mechanically: no raising Lua API is called from Swift.
+    @Test func swiftNeverCallsRaisingLuaAPI() throws {
+        let root = String(#filePath).components(separatedBy: "/Tests/")[0]
+        let dir = root + "/Sources"
+        guard let pipe = popen("grep -rnE '\\b(lua_error|luaL_error|luaL_check[a-z]*|luaL_argerror|lua_call)\\s*\\(' --include='*.swift' '\(dir)'", "r") else {
+            Issue.record("cannot run grep")
+            return
+        }
+        var output = ""
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while fgets(&buffer, 4096, pipe) != nil { output += String(cString: buffer) }
+        pclose(pipe)
+        #expect(output.isEmpty, "\(output)")
+    }
+
+    @Test func creatingAndClosingStatesDoesNotGrowMemory() throws {
+        for _ in 0..<200 { _ = try LuaState() }
+        let before = residentKiB()
+        for _ in 0..<2_000 {
+            let lua = try LuaState()
+            try lua.run("local t = {} for i = 1, 100 do t[i] = tostring(i) end")
+        }
+        let after = residentKiB()
+        #expect(after - before < 2_048, "RSS grew from \(before) to \(after) KiB")
+    }
+
+    @Test func userdataChurnDoesNotGrowMemory() throws {
+        let lua = try LuaState()
+        lua.register(LuaClass<Token>("token"))
+        let counter = Counter()
+        lua.register("make") { $0.push(object: Token(counter)) }
+        try lua.run("for i = 1, 50000 do local v = make() end collectgarbage()")
+        let before = residentKiB()
+        for _ in 0..<4 {
+            try lua.run("for i = 1, 50000 do local v = make() end collectgarbage()")
+            // Leaked userdata would pile up: 250,000 of them take > 12 MB.
+            #expect(lua.memoryUsed < 4 << 20)  // the weak cache table keeps ~2.5 MB of slots
+        }
+        #expect(counter.created == 250_000)
+        #expect(counter.released == 250_000)
+        #expect(residentKiB() - before < 2_048)
+    }
+
+    @Test func trustedContextHasFullLibraries() throws {
+        let lua = try LuaState()
+        #expect(try lua.run("return type(io.open), type(os.getenv), type(debug.getregistry), type(package.loadlib), type(string.dump)")
+            == Array(repeating: .string("function"), count: 5))
+        #expect(lua.globalNames().contains("io"))
+    }
+
+    @Test func withLimitsRestoresPreviousLimits() throws {
+        let lua = try LuaState(memoryLimit: 64 << 20, instructionLimit: 5_000_000)
+        lua.withLimits(instructions: 10, memory: .some(nil)) {
+            #expect(lua.instructionLimit == 10)
+            #expect(lua.memoryLimit == nil)
+        }
+        #expect(lua.instructionLimit == 5_000_000)
+        #expect(lua.memoryLimit == 64 << 20)
+    }
+
+    @Test func replHelpers() throws {
+        let lua = try LuaState()
+        try lua.run("depot = {name = 'north', bays = {1, 2}}")
+        #expect(lua.keys(of: lua.global("depot")) == ["bays", "name"])
+        #expect(lua.global("depot").description == "{bays = {1, 2}, name = \"north\"}")
+        #expect(LuaValue.number(2).description == "2.0")
+        // "return <line>" first, then the statement; incomplete input is detected.
+        #expect(throws: Never.self) { _ = try lua.load("return depot.name", chunkName: "=stdin") }
+        let e = #expect(throws: LuaError.self) { _ = try lua.load("return function()", chunkName: "=stdin") }
+        #expect(e?.isIncompleteInput == true)
+    }
+}
