@@ -16,10 +16,16 @@ struct dt_info {
   int interrupt;
   int depth;            // nesting of dt_pcall
   int nesting, max_nesting; // Lua -> Swift -> Lua nesting through the trampoline
+  int closing;          // lua_close is running: Swift is being deinitialized, do not call into it
   atomic_int cancel;
 };
 
 static dt_callback dt_call_swift = NULL;
+static atomic_size_t dt_leaked = 0;   // bytes still allocated by states after lua_close (should be 0)
+static atomic_size_t dt_closed = 0;
+
+size_t dt_leaked_bytes(void) { return atomic_load(&dt_leaked); }
+size_t dt_closed_states(void) { return atomic_load(&dt_closed); }
 static dt_release dt_release_swift = NULL;
 
 void dt_set_callbacks(dt_callback call, dt_release release) {
@@ -92,7 +98,10 @@ lua_State *dt_newstate(void) {
 void dt_close(lua_State *L) {
   dt_info *i = dt_getinfo(L);
   i->enforce = 0;
+  i->closing = 1;
   lua_close(L);
+  atomic_fetch_add(&dt_leaked, i->used);
+  atomic_fetch_add(&dt_closed, 1);
   free(i);
 }
 
@@ -183,6 +192,8 @@ static void dt_where(lua_State *L) {
 
 static int dt_trampoline(lua_State *L) {
   dt_info *i = dt_getinfo(L);
+  // A Lua __gc run by lua_close must not reach a LuaState in the middle of its deinit.
+  if (i->closing) return luaL_error(L, "the Lua state is closing");
   if (i->nesting >= i->max_nesting)
     return luaL_error(L, "too many nested calls between Lua and Swift (limit %d)", i->max_nesting);
   void *ctx = lua_touserdata(L, lua_upvalueindex(1));

@@ -56,6 +56,12 @@ extension LuaState {
     /// Stops the running call with a `.cancelled` error. Thread-safe and async-signal-safe.
     public func cancel() { dt_cancel(dt_getinfo(L)) }
 
+    /// Bytes that closed states failed to free, process-wide (0 unless Lua memory leaked), and the
+    /// number of states closed so far. For leak tests and benchmarks.
+    public static var closedStateStatistics: (leakedBytes: Int, closedStates: Int) {
+        (Int(dt_leaked_bytes()), Int(dt_closed_states()))
+    }
+
     /// Forgets a pending cancellation (e.g. Ctrl-C pressed while idle in the REPL).
     public func clearCancellation() { dt_clear_cancel(dt_getinfo(L)) }
 }

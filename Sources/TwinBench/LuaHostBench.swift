@@ -105,7 +105,7 @@ private func benchmarkLeaks() throws {
     let rss1 = residentBytes()
     for _ in 0..<10_000 { _ = try LuaState() }
     let rss2 = residentBytes()
-    print("LuaHost  10,000 states created+closed in \(String(format3: states)) s; RSS \(rss0 >> 10) KiB -> \(rss1 >> 10) KiB -> (another 10,000) \(rss2 >> 10) KiB")
+    print("LuaHost  10,000 states created+closed in \(String(format3: states)) s; RSS \(rss0 >> 10) KiB -> \(rss1 >> 10) KiB -> (another 10,000) \(rss2 >> 10) KiB; bytes left unfreed by lua_close: \(LuaState.closedStateStatistics.leakedBytes)")
 
     let lua = try LuaState()
     lua.register(LuaClass<BenchVehicle>("vehicle").property("soc", get: { $0.soc }))

@@ -99,3 +99,18 @@ import Testing
         #expect(try lua.run("return 2") == [.integer(2)])
     }
 }
+
+@Suite struct LuaCloseTests {
+    @Test func luaFinalizerCallingSwiftDuringCloseIsHarmless() throws {
+        var calls = 0
+        do {
+            let lua = try LuaState()
+            lua.register("touch") { frame in
+                calls += 1
+                _ = try frame.state.run("return 1")
+            }
+            try lua.run("keep = setmetatable({}, {__gc = function() touch() end})")
+        }
+        #expect(calls == 0)  // refused while closing, and no crash
+    }
+}

@@ -35,6 +35,9 @@ void dt_set_callbacks(dt_callback call, dt_release release);
 lua_State *dt_newstate(void);
 /// Closes the state (running every __gc) and frees its bookkeeping.
 void dt_close(lua_State *L);
+/// Bytes that closed states failed to free (a leak detector for tests), and how many were closed.
+size_t dt_leaked_bytes(void);
+size_t dt_closed_states(void);
 /// Opens the standard libraries in protected mode and replaces pcall/xpcall/coroutine.resume by
 /// versions that cannot swallow an instruction-limit or cancellation error. Returns a Lua status.
 int dt_openlibs(lua_State *L);
