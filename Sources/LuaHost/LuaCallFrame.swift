@@ -75,6 +75,7 @@ public struct LuaCallFrame {
     /// A boolean by Lua truthiness (only nil and false are false); absent is false.
     public func bool(at i: Int) -> Bool { i <= count && i >= 1 && lua_toboolean(L, slot(i)) != 0 }
 
+    /// `nil` when argument `i` is absent or nil, else as ``number(at:)``; same for the others below.
     public func optionalNumber(at i: Int) throws -> Double? { isNil(at: i) ? nil : try number(at: i) }
     public func optionalInteger(at i: Int) throws -> Int64? { isNil(at: i) ? nil : try integer(at: i) }
     public func optionalString(at i: Int) throws -> String? { isNil(at: i) ? nil : try string(at: i) }
@@ -149,6 +150,7 @@ public struct LuaCallFrame {
 
     // MARK: Pushing (results of a callback, or arguments of a fast call)
 
+    /// Pushes a float (each pushed value becomes a result of the callback).
     @inline(__always) public func push(_ d: Double) { lua_pushnumber(L, d) }
     @inline(__always) public func push(_ i: Int) { lua_pushinteger(L, lua_Integer(i)) }
     @inline(__always) public func push(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }

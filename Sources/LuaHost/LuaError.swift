@@ -19,6 +19,7 @@ public struct LuaError: Error, CustomStringConvertible, Equatable {
         case cancelled
     }
 
+    /// What went wrong (see ``Kind``).
     public var kind: Kind
     /// The full message, position first, without the traceback.
     public var message: String
@@ -49,6 +50,10 @@ public struct LuaError: Error, CustomStringConvertible, Equatable {
     static func position(in message: String) -> (String, Int)? {
         let bytes = Array(message.utf8.prefix(4096))
         var i = 0
+        // `[string "a:1: b"]:3:` — the chunk text itself may contain colons; skip past its `"]`.
+        if bytes.starts(with: Array("[string \"".utf8)) {
+            while i + 1 < bytes.count, !(bytes[i] == UInt8(ascii: "\"") && bytes[i + 1] == UInt8(ascii: "]")) { i += 1 }
+        }
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: ":") {
                 var j = i + 1

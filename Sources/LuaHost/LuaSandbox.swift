@@ -21,6 +21,7 @@ public struct LuaModuleSource {
 /// host's resolver. Everything else fails with "<name> is not allowed in a plugin".
 /// Globals a plugin defines stay in its environment.
 public final class LuaSandbox {
+    /// The plugin's name, as given to ``LuaState/makeSandbox(name:modules:)``.
     public let name: String
     /// The plugin's `_ENV` (also its `_G`).
     public let environment: LuaRef
@@ -164,6 +165,10 @@ extension LuaState {
     string_meta.__index = string_copy       -- ("").dump must not reach the real string.dump
     string_meta.__metatable = "protected"   -- getmetatable("") cannot reach __index
 
+    -- The host seeds math.random per run (reproducibility); one plugin must not reseed it for all.
+    local math_copy = copy(math)
+    math_copy.randomseed = blocked("math.randomseed")
+
     local os_copy = copy(os, { time = true, date = true, clock = true, difftime = true })
     for _, k in ipairs { "execute", "exit", "remove", "rename", "getenv", "tmpname", "setlocale" } do
       os_copy[k] = blocked("os." .. k)
@@ -180,7 +185,7 @@ extension LuaState {
     local libs = {
       string = make_proxy("string", string_copy),
       table = freeze("table", table),
-      math = freeze("math", math),
+      math = make_proxy("math", math_copy),
       utf8 = freeze("utf8", utf8),
       coroutine = freeze("coroutine", coroutine),
       os = make_proxy("os", os_copy),

@@ -3,15 +3,21 @@
 public enum LuaValue: Hashable, CustomStringConvertible {
     case `nil`
     case bool(Bool)
+    /// A Lua integer (subtype of number).
     case integer(Int64)
+    /// A Lua float.
     case number(Double)
     /// A Lua string that is valid UTF-8 (embedded zeros are kept).
     case string(String)
     /// A Lua string that is not valid UTF-8 (binary data).
     case bytes([UInt8])
+    /// A snapshot of a table; pushing it builds a new table.
     case table(LuaTable)
+    /// A function, kept in Lua; pushing it pushes the same function.
     case function(LuaRef)
+    /// A full userdata (e.g. a registered Swift object), kept in Lua.
     case userdata(LuaRef)
+    /// A coroutine, kept in Lua.
     case thread(LuaRef)
     /// A light userdata (an opaque C pointer).
     case lightUserdata(UnsafeMutableRawPointer?)

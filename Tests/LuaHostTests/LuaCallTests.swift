@@ -115,3 +115,18 @@ import Testing
         #expect(out == [2, 4, 7])
     }
 }
+
+@Suite struct LuaErrorParsingTests {
+    @Test func positionParsing() {
+        let a = LuaError(kind: .runtime, message: "plugins/policies/llf.lua:42: attempt to index a nil value")
+        #expect(a.chunk == "plugins/policies/llf.lua")
+        #expect(a.line == 42)
+        #expect(a.description == "plugins/policies/llf.lua:42: attempt to index a nil value")
+        let b = LuaError(kind: .runtime, message: #"[string "x = a:1: b"]:3: boom"#)
+        #expect(b.chunk == #"[string "x = a:1: b"]"#)
+        #expect(b.line == 3)
+        let c = LuaError(kind: .memory, message: "not enough memory")
+        #expect(c.chunk == nil)
+        #expect(c.line == nil)
+    }
+}
