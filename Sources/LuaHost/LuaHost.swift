@@ -1,1 +1,0 @@
-// LuaHost: see DESIGN.md
