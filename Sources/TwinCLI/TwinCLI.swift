@@ -1,1 +1,0 @@
-// TwinCLI: see DESIGN.md
