@@ -145,7 +145,14 @@ extension Simulation {
         chargers[c].session = slot
         chargers[c].pluggedSince = now
         freeChargerCount -= 1
-        plugged.append(slot)
+        // Policies see sessions in charger order (ACN-Sim's EVSE order), so ties are deterministic
+        // and independent of plug-in timing.
+        var lo = 0, hi = plugged.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sessions[plugged[mid]].charger < c { lo = mid + 1 } else { hi = mid }
+        }
+        plugged.insert(slot, at: lo)
         record(.plugIn, vehicle: v)
         if session.plugIn > now {
             events.push(time: session.plugIn, kind: .plugIn)

@@ -73,7 +73,7 @@ public final class Simulation {
     var vehicles: [VehicleRuntime] = []
     var chargers: [ChargerRuntime] = []
     var sessions: [SessionRuntime] = []
-    /// Open sessions, in plug-in order (the order policies see).
+    /// Open sessions, in charger order (the order policies see).
     var plugged: [Int] = []
     /// Vehicles waiting for a charger, in arrival order.
     var queue: [(vehicle: Int, ticket: Int)] = []
