@@ -9,9 +9,11 @@ extension Simulation {
         if !(dt > 0) { return }
         var drawnTotal = 0.0
         var instantKW = 0.0
+        var requestedKW = 0.0
         for slot in plugged {
             let s = sessions[slot]
             if s.reached || !(s.powerKW > 0) || s.plugIn > t0 { continue }
+            requestedKW += s.powerKW
             let v = s.vehicle
             let type = types[vehicles[v].typeIndex]
             let soc0 = vehicles[v].soc
@@ -29,7 +31,9 @@ extension Simulation {
             if out.reachedTarget { sessions[slot].reached = true }
         }
         let hours = dt / 3600
-        let avgKW = drawnTotal / hours
+        // The mean power comes from the SOC change; over a sub-microsecond interval that difference
+        // is rounding noise, so use the power itself. Drawn power never exceeds what was granted.
+        let avgKW = dt < 1e-6 ? instantKW : min(drawnTotal / hours, requestedKW)
         let otherKW = preconditionKW
         preconditionKWh += otherKW * hours
         let siteKW = max(instantKW, avgKW) + otherKW + baseKW

@@ -122,7 +122,8 @@ extension Simulation {
 
     func targetSOC(_ v: Int) -> Double {
         let type = types[vehicles[v].typeIndex]
-        if vehicles[v].visit >= 0, let t = scenario.visits[vehicles[v].visit].targetSOC { return t }
+        // A visit may ask for less than the type's window allows, never more.
+        if vehicles[v].visit >= 0, let t = scenario.visits[vehicles[v].visit].targetSOC { return min(t, type.maxSOC) }
         return type.maxSOC
     }
 
@@ -170,6 +171,7 @@ extension Simulation {
         if recordEvent { record(.unplug, vehicle: v) }
         sessions[slot].open = false
         sessions[slot].unplug = now
+        sessions[slot].socOut = vehicles[v].soc
         sessions[slot].powerKW = 0
         sessions[slot].generation &+= 1
         chargers[c].pluggedTotalS += now - chargers[c].pluggedSince

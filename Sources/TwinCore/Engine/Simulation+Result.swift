@@ -20,7 +20,7 @@ extension Simulation {
             sessionRecords.reserveCapacity(sessions.count)
             for (i, ses) in sessions.enumerated() {
                 let type = types[vehicles[ses.vehicle].typeIndex]
-                let socOut = ses.socIn + ses.drawnKWh * type.chargingEfficiency / type.usableKWh
+                let socOut = ses.socOut.isNaN ? vehicles[ses.vehicle].soc : ses.socOut
                 sessionRecords.append(SessionRecord(
                     id: i + 1, vehicleID: s.vehicles[ses.vehicle].id, chargerID: s.chargers[ses.charger].id,
                     arrivalTime: ses.arrival, plugInTime: ses.plugIn, chargeStartTime: ses.chargeStart,

@@ -56,6 +56,7 @@ public final class Simulation {
         var plugIn: Double
         var departure: Double
         var unplug: Double = .nan
+        var socOut: Double = .nan
         var socIn: Double
         var targetSOC: Double
         var wantedKWh: Double
