@@ -128,7 +128,7 @@ extension Simulation {
             clampRequests(headroomKW: headroom)
             for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
         }
-        if (anyWanting || preconditionKW > 0), nextGrid <= s.end, pendingGridTick != nextGrid {
+        if (anyWanting || preconditionKW > 0), nextGrid < s.end, pendingGridTick != nextGrid {
             pendingGridTick = nextGrid
             events.push(time: nextGrid, kind: .control)
         }

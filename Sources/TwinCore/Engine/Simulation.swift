@@ -203,7 +203,7 @@ public final class Simulation {
             return false
         }
         eventsProcessed &+= 1
-        if eventsProcessed & 255 == 0, isCancelled() { throw SimulationError.cancelled(atTime: now) }
+        if isCancelled() { throw SimulationError.cancelled(atTime: now) }
         _ = events.pop()
         advance(to: e.time)
         now = e.time
