@@ -1,65 +1,100 @@
 import Foundation
 
 extension Simulation {
-    /// Integrates every charging session exactly from the last advance to `time`, and books the
-    /// interval's energy, load, peak and cost.
-    func advance(to time: Double) {
-        let t0 = lastAdvance
+    /// Integrates one session exactly from where it was last brought up to date to `time`.
+    ///
+    /// Sessions are integrated lazily (when the policy looks at them, when they leave, when they
+    /// reach their target), not at every event: a year of 1000 buses has millions of trip events
+    /// that change no charging. The energy goes into the current booking interval.
+    /// - Returns: true when the session reached its target (the caller stops it).
+    @discardableResult
+    func sync(_ slot: Int, to time: Double) -> Bool {
+        let s = sessions[slot]
+        let from = max(s.syncedAt, s.plugIn)
+        sessions[slot].syncedAt = time
+        if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
+        let v = s.vehicle
+        let type = types[vehicles[v].typeIndex]
+        let out = type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+                                    capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        vehicles[v].soc = out.soc
+        if out.drawnKWh > 0 {
+            vehicles[v].drawnKWh += out.drawnKWh
+            sessions[slot].drawnKWh += out.drawnKWh
+            if sessions[slot].chargeStart == nil { sessions[slot].chargeStart = from }
+            sessions[slot].chargeEnd = from + out.elapsedS
+            intervalDrawnKWh += out.drawnKWh
+        }
+        if out.reachedTarget { sessions[slot].reached = true }
+        return out.reachedTarget
+    }
+
+    /// SOC of vehicle `v` at `now`, integrating its session without changing state (for views).
+    func currentSOC(_ v: Int) -> Double {
+        let slot = vehicles[v].session
+        guard slot >= 0 else { return vehicles[v].soc }
+        let s = sessions[slot]
+        let from = max(s.syncedAt, s.plugIn)
+        if s.reached || !(s.powerKW > 0) || !(now > from) { return vehicles[v].soc }
+        let type = types[vehicles[v].typeIndex]
+        return type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
+                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency).soc
+    }
+
+    /// Brings every plugged session to `time` and books the interval since the last booking:
+    /// its mean load (one load sample), the peak, and the energy cost.
+    func bookInterval(to time: Double) {
+        reachedBuffer.removeAll(keepingCapacity: true)
+        for slot in plugged where sync(slot, to: time) { reachedBuffer.append(slot) }
+        let t0 = lastBooking
         let dt = time - t0
-        if !(dt > 0) { return }
-        var drawnTotal = 0.0
-        var instantKW = 0.0
-        var requestedKW = 0.0
+        if dt > 0 {
+            let hours = dt / 3600
+            // The mean power comes from the SOC change; over a sub-microsecond interval that
+            // difference is rounding noise, so use the power itself. Drawn power never exceeds
+            // what was granted at the interval's start.
+            let avgKW = dt < 1e-6 ? bookedInstantKW : min(intervalDrawnKWh / hours, bookedGrantedKW)
+            let otherKW = bookedPreconditionKW
+            preconditionKWh += otherKW * hours
+            let siteKW = max(bookedInstantKW, avgKW) + otherKW + bookedBaseKW
+            if siteKW > summary.peakKW { summary.peakKW = siteKW }
+            // Tariffs: energy at the price when the interval starts (ticks fall on band edges when
+            // the step divides the hour); demand on each local month's peak.
+            refreshLocalTime(t0)
+            if t0 >= monthEnd { startMonth(at: t0) }
+            if siteKW > monthPeakKW { monthPeakKW = siteKW }
+            summary.costEnergy += (intervalDrawnKWh + (otherKW + bookedBaseKW) * hours)
+                * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            if options.keepLoadProfile {
+                let sample = LoadSample(time: t0, chargersKW: avgKW + otherKW, baseKW: bookedBaseKW, plugged: bookedPlugged)
+                if let last = loadProfile.last, last.chargersKW == sample.chargersKW, last.baseKW == sample.baseKW,
+                   last.plugged == sample.plugged {
+                    // Same load: the previous sample already holds.
+                } else {
+                    loadProfile.append(sample)
+                }
+            }
+        }
+        intervalDrawnKWh = 0
+        lastBooking = time
+        for slot in reachedBuffer where sessions[slot].open && sessions[slot].powerKW > 0 { finishCharging(slot) }
+    }
+
+    /// Remembers the state the next booked interval starts from (after powers are set).
+    func markBookingStart() {
+        var instant = 0.0, granted = 0.0
         for slot in plugged {
             let s = sessions[slot]
-            if s.reached || !(s.powerKW > 0) || s.plugIn > t0 { continue }
-            requestedKW += s.powerKW
-            let v = s.vehicle
-            let type = types[vehicles[v].typeIndex]
-            let soc0 = vehicles[v].soc
-            instantKW += min(s.powerKW, type.curve.powerKW(atSOC: soc0))
-            let out = type.curve.charge(fromSOC: soc0, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: dt,
-                                        capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
-            vehicles[v].soc = out.soc
-            if out.drawnKWh > 0 {
-                vehicles[v].drawnKWh += out.drawnKWh
-                sessions[slot].drawnKWh += out.drawnKWh
-                if sessions[slot].chargeStart == nil { sessions[slot].chargeStart = t0 }
-                sessions[slot].chargeEnd = t0 + out.elapsedS
-                drawnTotal += out.drawnKWh
-            }
-            if out.reachedTarget { sessions[slot].reached = true }
+            if s.reached || !(s.powerKW > 0) || s.plugIn > now { continue }
+            let type = types[vehicles[s.vehicle].typeIndex]
+            granted += s.powerKW
+            instant += min(s.powerKW, type.curve.powerKW(atSOC: vehicles[s.vehicle].soc))
         }
-        let hours = dt / 3600
-        // The mean power comes from the SOC change; over a sub-microsecond interval that difference
-        // is rounding noise, so use the power itself. Drawn power never exceeds what was granted.
-        let avgKW = dt < 1e-6 ? instantKW : min(drawnTotal / hours, requestedKW)
-        let otherKW = preconditionKW
-        preconditionKWh += otherKW * hours
-        let siteKW = max(instantKW, avgKW) + otherKW + baseKW
-        if siteKW > summary.peakKW { summary.peakKW = siteKW }
-        // Tariffs: energy at the price when the interval starts (ticks fall on band edges when the
-        // step divides the hour); demand on each local month's peak.
-        refreshLocalTime(t0)
-        if t0 >= monthEnd { startMonth(at: t0) }
-        if siteKW > monthPeakKW { monthPeakKW = siteKW }
-        summary.costEnergy += (drawnTotal + (otherKW + baseKW) * hours)
-            * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
-        if options.keepLoadProfile {
-            let sample = LoadSample(time: t0, chargersKW: avgKW + otherKW, baseKW: baseKW, plugged: pluggedChargers)
-            if let last = loadProfile.last, last.chargersKW == sample.chargersKW, last.baseKW == sample.baseKW,
-               last.plugged == sample.plugged {
-                // Same load: the previous sample already holds.
-            } else {
-                loadProfile.append(sample)
-            }
-        }
-        lastAdvance = time
-        now = time
-        // Sessions that reached their target during the interval stop now.
-        for slot in plugged where sessions[slot].reached && sessions[slot].powerKW > 0 {
-            finishCharging(slot)
-        }
+        bookedInstantKW = instant
+        bookedGrantedKW = granted
+        bookedBaseKW = baseKW
+        bookedPreconditionKW = preconditionKW
+        bookedPlugged = plugged.count
     }
 
     var pluggedChargers: Int { plugged.count }
@@ -89,6 +124,8 @@ extension Simulation {
     func control(at t: Double) throws {
         if t == lastControlTime { return }
         lastControlTime = t
+        bookInterval(to: t)
+        defer { markBookingStart() }
         let s = scenario
         let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
         let nextGrid = s.start + stepIndex * s.stepS
@@ -207,10 +244,12 @@ extension Simulation {
         guard slot < sessions.count else { return }
         let s = sessions[slot]
         guard s.open, s.generation == generation, s.powerKW > 0 else { return }
-        if !s.reached {
+        sync(slot, to: now)
+        if !sessions[slot].reached {
             let v = s.vehicle
             let type = types[vehicles[v].typeIndex]
             let gap = s.targetSOC - vehicles[v].soc
+            intervalDrawnKWh += max(0, gap) * type.usableKWh / type.chargingEfficiency
             if gap > 0 {
                 // Rounding left the SOC a hair short of a target the closed form reaches now.
                 let drawn = gap * type.usableKWh / type.chargingEfficiency
@@ -243,8 +282,8 @@ extension Simulation {
     /// Closes open sessions at the end of the run and books the last month's demand charge.
     func finish() {
         if isFinished { return }
-        advance(to: scenario.end)
         now = scenario.end
+        bookInterval(to: scenario.end)
         for slot in plugged.reversed() { closeSession(slot, recordEvent: false) }
         demandCost += monthPeakKW * scenario.tariff.demandChargePerKW
         monthPeakKW = 0

@@ -135,7 +135,7 @@ extension Simulation {
         let slot = sessions.count
         var session = SessionRuntime(vehicle: v, charger: c, arrival: vehicles[v].arrivalTime,
                                      plugIn: now + scenario.chargers[c].plugInDelayS, departure: departureTime(v),
-                                     socIn: soc, targetSOC: target, wantedKWh: wanted)
+                                     socIn: soc, targetSOC: target, wantedKWh: wanted, syncedAt: now)
         session.reached = !(wanted > 1e-12 * type.usableKWh)
         if vehicles[v].visit < 0 { session.block = nextBlock(v) ?? -1 }
         sessions.append(session)
@@ -167,6 +167,7 @@ extension Simulation {
     func closeSession(_ slot: Int, recordEvent: Bool = true) {
         let s = sessions[slot]
         guard s.open else { return }
+        sync(slot, to: now)
         let v = s.vehicle, c = s.charger
         if recordEvent { record(.unplug, vehicle: v) }
         sessions[slot].open = false
@@ -304,8 +305,9 @@ extension Simulation {
     func vehicleView(_ v: Int) -> VehicleView {
         let type = types[vehicles[v].typeIndex]
         let next = nextBlock(v)
-        return VehicleView(index: v, id: scenario.vehicles[v].id, typeName: type.name, soc: vehicles[v].soc,
-                           energyKWh: vehicles[v].soc * type.usableKWh, state: vehicles[v].state,
+        let soc = currentSOC(v)
+        return VehicleView(index: v, id: scenario.vehicles[v].id, typeName: type.name, soc: soc,
+                           energyKWh: soc * type.usableKWh, state: vehicles[v].state,
                            plugged: vehicles[v].charger >= 0, departure: next.map { scenario.blocks[$0].departure })
     }
 

@@ -69,6 +69,7 @@ public final class Simulation {
         var open = true
         var generation: Int32 = 0
         var block = -1
+        var syncedAt: Double
     }
 
     var vehicles: [VehicleRuntime] = []
@@ -108,8 +109,15 @@ public final class Simulation {
     var baseKW = 0.0
     var preconditionKW = 0.0
 
-    // Integration bookkeeping.
-    var lastAdvance: Double
+    // Booking of load, peak and cost between control ticks.
+    var lastBooking: Double
+    var intervalDrawnKWh = 0.0
+    var bookedInstantKW = 0.0
+    var bookedGrantedKW = 0.0
+    var bookedBaseKW = 0.0
+    var bookedPreconditionKW = 0.0
+    var bookedPlugged = 0
+    var reachedBuffer: [Int] = []
     var utcOffsetS = 0.0
     var utcOffsetValidUntil = -Double.infinity
     var monthEnd = -Double.infinity
@@ -137,7 +145,7 @@ public final class Simulation {
         self.behaviour = behaviour
         self.options = options
         self.now = scenario.start
-        self.lastAdvance = scenario.start
+        self.lastBooking = scenario.start
         self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
         types = scenario.vehicleTypes
         var typeByName: [String: Int] = [:]
@@ -205,7 +213,6 @@ public final class Simulation {
         eventsProcessed &+= 1
         if isCancelled() { throw SimulationError.cancelled(atTime: now) }
         _ = events.pop()
-        advance(to: e.time)
         now = e.time
         do {
             try handle(e)
@@ -223,10 +230,7 @@ public final class Simulation {
         while let e = events.first, e.time <= t, !isFinished {
             try step()
         }
-        if !isFinished, t > now {
-            advance(to: t)
-            now = t
-        }
+        if !isFinished, t > now { now = t }
         if t >= scenario.end { finish() }
     }
 
@@ -240,9 +244,9 @@ public final class Simulation {
         var power = 0.0
         if v.session >= 0 {
             let s = sessions[v.session]
-            if !s.reached, s.plugIn <= now { power = min(s.powerKW, types[v.typeIndex].curve.powerKW(atSOC: v.soc)) }
+            if !s.reached, s.plugIn <= now { power = min(s.powerKW, types[v.typeIndex].curve.powerKW(atSOC: currentSOC(i))) }
         }
-        return VehicleStatus(id: id, typeName: types[v.typeIndex].name, state: v.state, soc: v.soc,
+        return VehicleStatus(id: id, typeName: types[v.typeIndex].name, state: v.state, soc: currentSOC(i),
                              chargerID: v.charger >= 0 ? scenario.chargers[v.charger].id : nil, powerKW: power)
     }
 
