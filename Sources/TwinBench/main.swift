@@ -1,1 +1,3 @@
+// `make bench`: performance figures, printed, never asserted (tests stay deterministic).
 runLuaHostBenchmarks()
+runCoreBenchmarks()

@@ -1,0 +1,43 @@
+extension Allocation {
+    /// Max-min fair share (water filling): every session gets the same power `level`, except those
+    /// capped below it (`usefulKW`), whose unused share goes to the others. Round robin's limit.
+    /// - Complexity: O(n log n).
+    public static func fairShare(_ sessions: [SessionView], headroomKW: Double, powerKW: inout [Double],
+                                 order: inout [Int]) {
+        let n = sessions.count
+        resize(&powerKW, n)
+        if n == 0 { return }
+        var total = 0.0
+        for s in sessions { total += max(0, s.usefulKW) }
+        let headroom = max(0, headroomKW)
+        if total <= headroom {
+            for i in 0..<n { powerKW[i] = max(0, sessions[i].usefulKW) }
+            return
+        }
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: 0..<n)
+        order.sort { a, b in
+            let ca = sessions[a].usefulKW, cb = sessions[b].usefulKW
+            return ca < cb || (ca == cb && a < b)
+        }
+        var left = headroom
+        var remaining = n
+        var level = 0.0
+        // Fill the smallest caps first; once a cap exceeds an equal share, everyone left gets it.
+        for i in order {
+            let cap = max(0, sessions[i].usefulKW)
+            let share = left / Double(remaining)
+            if cap <= share { left -= cap; remaining -= 1 } else { level = share; break }
+        }
+        for i in 0..<n { powerKW[i] = min(max(0, sessions[i].usefulKW), level) }
+        if remaining == 0 { for i in 0..<n { powerKW[i] = max(0, sessions[i].usefulKW) } }
+    }
+
+    /// Fair share returning a fresh array.
+    public static func fairShare(_ sessions: [SessionView], headroomKW: Double) -> [Double] {
+        var out: [Double] = []
+        var order: [Int] = []
+        fairShare(sessions, headroomKW: headroomKW, powerKW: &out, order: &order)
+        return out
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Most power a vehicle draws at the charger as a function of its SOC, piecewise linear
+/// (the SpiceEV convention: the battery receives `efficiency` times the drawn power).
+///
+/// Outside its points the curve is flat (first value below, last value above), so a battery that
+/// ran below SOC 0 on a trip can still be charged.
+public struct ChargingCurve: Equatable, Sendable, Codable {
+    /// One point of the curve: at `soc`, at most `kw` drawn at the charger.
+    public struct Point: Equatable, Sendable, Codable {
+        public var soc: Double
+        public var kw: Double
+        public init(soc: Double, kw: Double) { self.soc = soc; self.kw = kw }
+    }
+
+    /// Points in strictly increasing SOC order (checked by `Scenario.validate()`).
+    public var points: [Point]
+
+    public init(points: [Point]) { self.points = points }
+
+    /// Builds a curve from `(soc, kW)` pairs.
+    public init(_ pairs: [(soc: Double, kw: Double)]) {
+        self.points = pairs.map { Point(soc: $0.soc, kw: $0.kw) }
+    }
+
+    /// A flat curve: `kw` at every SOC (an ideal battery with a power limit).
+    public static func flat(kw: Double) -> ChargingCurve { ChargingCurve([(0, kw), (1, kw)]) }
+
+    /// Highest power anywhere on the curve, kW.
+    public var maxKW: Double { points.reduce(0) { max($0, $1.kw) } }
+
+    /// Most power drawn at the charger at `soc`, kW. O(points).
+    @inlinable
+    public func powerKW(atSOC soc: Double) -> Double {
+        let count = points.count
+        if count == 0 { return 0 }
+        if soc <= points[0].soc { return points[0].kw }
+        var i = 1
+        while i < count {
+            let hi = points[i]
+            if soc < hi.soc {
+                let lo = points[i - 1]
+                return lo.kw + (hi.kw - lo.kw) * (soc - lo.soc) / (hi.soc - lo.soc)
+            }
+            i += 1
+        }
+        return points[count - 1].kw
+    }
+
+    /// The linear piece that holds `soc`: `kW = intercept + slope * soc` on `[lowerSOC, upperSOC)`.
+    @usableFromInline
+    func segment(containing soc: Double) -> (lower: Double, upper: Double, intercept: Double, slope: Double) {
+        let count = points.count
+        if count == 0 { return (-.infinity, .infinity, 0, 0) }
+        if soc < points[0].soc { return (-.infinity, points[0].soc, points[0].kw, 0) }
+        var i = 1
+        while i < count {
+            let hi = points[i]
+            if soc < hi.soc {
+                let lo = points[i - 1]
+                let slope = (hi.kw - lo.kw) / (hi.soc - lo.soc)
+                return (lo.soc, hi.soc, lo.kw - slope * lo.soc, slope)
+            }
+            i += 1
+        }
+        return (points[count - 1].soc, .infinity, points[count - 1].kw, 0)
+    }
+}
+
+/// What happened to a battery charged over an interval.
+public struct ChargeOutcome: Equatable, Sendable {
+    /// SOC at the end of the interval (or when the target was reached).
+    public var soc: Double
+    /// Seconds spent charging: the whole duration, or less if the target was reached.
+    public var elapsedS: Double
+    /// Energy drawn at the charger, kWh (the battery received `efficiency` times this).
+    public var drawnKWh: Double
+    /// True when the target SOC was reached within the interval.
+    public var reachedTarget: Bool
+}
+
+extension ChargingCurve {
+    /// Charges exactly: the drawn power is `min(limitKW, curve(soc))` at every instant.
+    ///
+    /// Integrates in closed form per curve piece (no sub-stepping): where the limit binds, SOC rises
+    /// linearly; where the curve binds on a linear piece `c(s) = a + b s`, `c` grows or decays
+    /// exponentially, `c(s(t)) = c(s0) e^(k b t)` with `k = efficiency / (capacity * 3600)`. The switch
+    /// between the two is found exactly by solving `c(s) = limitKW`. Hence the result does not depend
+    /// on how an interval is split (reference case A).
+    ///
+    /// - Parameters:
+    ///   - soc: SOC at the start.
+    ///   - targetSOC: charging stops the instant this SOC is reached.
+    ///   - limitKW: constant power asked for at the charger (the charger and policy limit), kW.
+    ///   - durationS: length of the interval, seconds (may be `.infinity`).
+    ///   - capacityKWh: usable battery energy, kWh.
+    ///   - efficiency: fraction of drawn energy stored.
+    /// - Returns: the SOC reached, the time used and the energy drawn.
+    /// - Complexity: O(points) per curve piece crossed.
+    public func charge(fromSOC soc: Double, toSOC targetSOC: Double, limitKW: Double, durationS: Double,
+                       capacityKWh: Double, efficiency: Double) -> ChargeOutcome {
+        if soc >= targetSOC { return ChargeOutcome(soc: soc, elapsedS: 0, drawnKWh: 0, reachedTarget: true) }
+        if !(limitKW > 0) || !(durationS > 0) || !(capacityKWh > 0) || !(efficiency > 0) {
+            return ChargeOutcome(soc: soc, elapsedS: 0, drawnKWh: 0, reachedTarget: false)
+        }
+        let k = efficiency / (capacityKWh * 3600)  // SOC per second per kW drawn
+        var s = soc
+        var timeLeft = durationS
+        var elapsed = 0.0
+        var guardCount = 0
+        while guardCount < 4 * points.count + 8 {
+            guardCount += 1
+            let seg = segment(containing: s)
+            var pieceEnd = min(seg.upper, targetSOC)
+            // The limit and the curve cross at most once on a linear piece: split there.
+            if seg.slope != 0 {
+                let crossing = (limitKW - seg.intercept) / seg.slope
+                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
+            }
+            // Classify the piece by its midpoint: robust against rounding at the crossing itself.
+            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
+            let curveBound = seg.intercept + seg.slope * mid < limitKW
+            let cStart = seg.intercept + seg.slope * s
+            if !curveBound || seg.slope == 0 {
+                let power = curveBound ? cStart : limitKW
+                if !(power > 0) { elapsed += timeLeft; timeLeft = 0; break }
+                let rate = k * power
+                let need = (pieceEnd - s) / rate
+                if need >= timeLeft {
+                    s += rate * timeLeft; elapsed += timeLeft; timeLeft = 0
+                    break
+                }
+                s = pieceEnd; elapsed += need; timeLeft -= need
+            } else {
+                if !(cStart > 0) { elapsed += timeLeft; timeLeft = 0; break }
+                let kb = k * seg.slope
+                let cEnd = seg.intercept + seg.slope * pieceEnd
+                let need = cEnd > 0 ? log1p(seg.slope * (pieceEnd - s) / cStart) / kb : .infinity
+                if need >= timeLeft {
+                    s += cStart * expm1(kb * timeLeft) / seg.slope; elapsed += timeLeft; timeLeft = 0
+                    break
+                }
+                s = pieceEnd; elapsed += need; timeLeft -= need
+            }
+            if s >= targetSOC { s = targetSOC; break }
+        }
+        if s > targetSOC { s = targetSOC }
+        let reached = s >= targetSOC
+        return ChargeOutcome(soc: s, elapsedS: elapsed, drawnKWh: (s - soc) * capacityKWh / efficiency,
+                             reachedTarget: reached)
+    }
+
+    /// Seconds to charge from `fromSOC` to `toSOC` asking `limitKW` (`.infinity` if never reached,
+    /// e.g. the curve falls to 0 kW before the target).
+    public func timeToChargeS(fromSOC: Double, toSOC: Double, limitKW: Double, capacityKWh: Double,
+                              efficiency: Double) -> Double {
+        let out = charge(fromSOC: fromSOC, toSOC: toSOC, limitKW: limitKW, durationS: .infinity,
+                         capacityKWh: capacityKWh, efficiency: efficiency)
+        return out.reachedTarget ? out.elapsedS : .infinity
+    }
+
+    /// SOC after charging for `durationS` seconds asking `limitKW` (no target: capped at `maxSOC`).
+    public func socAfter(durationS: Double, fromSOC: Double, limitKW: Double, capacityKWh: Double,
+                         efficiency: Double, maxSOC: Double = 1) -> Double {
+        charge(fromSOC: fromSOC, toSOC: maxSOC, limitKW: limitKW, durationS: durationS,
+               capacityKWh: capacityKWh, efficiency: efficiency).soc
+    }
+
+    /// Energy drawn at the charger to go from `fromSOC` to `toSOC`, kWh (independent of the power).
+    public static func energyDrawnKWh(fromSOC: Double, toSOC: Double, capacityKWh: Double,
+                                      efficiency: Double) -> Double {
+        (toSOC - fromSOC) * capacityKWh / efficiency
+    }
+}

@@ -1,0 +1,81 @@
+/// A vehicle model: battery, charging behaviour and consumption.
+public struct VehicleType: Equatable, Sendable, Codable {
+    public var name: String
+    /// Usable battery energy, kWh (SOC 1 = this much stored).
+    public var usableKWh: Double
+    /// Lowest SOC the operator plans to use.
+    public var minSOC: Double
+    /// Highest SOC charging goes to (the default charging target).
+    public var maxSOC: Double
+    /// Below this SOC a vehicle is flagged.
+    public var reserveSOC: Double
+    /// Most power drawn at the charger by SOC.
+    public var curve: ChargingCurve
+    /// Fraction of drawn energy stored in the battery.
+    public var chargingEfficiency: Double
+    /// Traction energy on the flat, kWh per km.
+    public var baseKWhPerKM: Double
+    /// Vehicle mass for grade energy, kg.
+    public var massKG: Double
+    /// Fraction of battery energy turned into climbing work.
+    public var drivetrainEfficiency: Double
+    /// Fraction of descent potential energy recovered into the battery.
+    public var regenerationEfficiency: Double
+    /// Cabin heating and cooling.
+    public var hvac: HVACModel
+
+    public init(name: String, usableKWh: Double, minSOC: Double = 0, maxSOC: Double = 1, reserveSOC: Double = 0.1,
+                curve: ChargingCurve, chargingEfficiency: Double = 0.95, baseKWhPerKM: Double = 1.2,
+                massKG: Double = 18000, drivetrainEfficiency: Double = 0.9, regenerationEfficiency: Double = 0.6,
+                hvac: HVACModel = .none) {
+        self.name = name
+        self.usableKWh = usableKWh
+        self.minSOC = minSOC
+        self.maxSOC = maxSOC
+        self.reserveSOC = reserveSOC
+        self.curve = curve
+        self.chargingEfficiency = chargingEfficiency
+        self.baseKWhPerKM = baseKWhPerKM
+        self.massKG = massKG
+        self.drivetrainEfficiency = drivetrainEfficiency
+        self.regenerationEfficiency = regenerationEfficiency
+        self.hvac = hvac
+    }
+}
+
+/// The terms of one trip's energy, kWh.
+public struct TripEnergy: Equatable, Sendable {
+    public var tractionKWh: Double
+    public var hvacKWh: Double
+    public var climbKWh: Double
+    public var regenKWh: Double
+    /// Net energy taken from the battery: traction + HVAC + climb - regeneration.
+    public var totalKWh: Double { tractionKWh + hvacKWh + climbKWh - regenKWh }
+}
+
+extension VehicleType {
+    /// Standard gravity, m/s^2.
+    static let gravity = 9.80665
+    /// Joules per kWh.
+    static let joulesPerKWh = 3.6e6
+
+    /// Energy of a trip: distance x base consumption + HVAC power(ambient) x duration
+    /// + climb energy / drivetrain efficiency - descent energy x regeneration efficiency.
+    ///
+    /// Public so that predictions agree with the engine to the last bit.
+    public func tripEnergy(distanceKM: Double, durationS: Double, elevationGainM: Double, elevationLossM: Double,
+                           ambientC: Double) -> TripEnergy {
+        let potentialPerM = massKG * Self.gravity / Self.joulesPerKWh
+        return TripEnergy(
+            tractionKWh: distanceKM * baseKWhPerKM,
+            hvacKWh: hvac.powerKW(ambientC: ambientC) * durationS / 3600,
+            climbKWh: potentialPerM * elevationGainM / drivetrainEfficiency,
+            regenKWh: potentialPerM * elevationLossM * regenerationEfficiency)
+    }
+
+    /// Energy of `trip` at `ambientC`.
+    public func tripEnergy(_ trip: Trip, ambientC: Double) -> TripEnergy {
+        tripEnergy(distanceKM: trip.distanceKM, durationS: trip.arrival - trip.departure,
+                   elevationGainM: trip.elevationGainM, elevationLossM: trip.elevationLossM, ambientC: ambientC)
+    }
+}

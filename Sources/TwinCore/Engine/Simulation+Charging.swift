@@ -1,0 +1,292 @@
+import Foundation
+
+extension Simulation {
+    /// Integrates one session exactly from where it was last brought up to date to `time`.
+    ///
+    /// Sessions are integrated lazily (when the policy looks at them, when they leave, when they
+    /// reach their target), not at every event: a year of 1000 buses has millions of trip events
+    /// that change no charging. The energy goes into the current booking interval.
+    /// - Returns: true when the session reached its target (the caller stops it).
+    @discardableResult
+    func sync(_ slot: Int, to time: Double) -> Bool {
+        let s = sessions[slot]
+        let from = max(s.syncedAt, s.plugIn)
+        sessions[slot].syncedAt = time
+        if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
+        let v = s.vehicle
+        let type = types[vehicles[v].typeIndex]
+        let out = type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+                                    capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        vehicles[v].soc = out.soc
+        if out.drawnKWh > 0 {
+            vehicles[v].drawnKWh += out.drawnKWh
+            sessions[slot].drawnKWh += out.drawnKWh
+            if sessions[slot].chargeStart == nil { sessions[slot].chargeStart = from }
+            sessions[slot].chargeEnd = from + out.elapsedS
+            intervalDrawnKWh += out.drawnKWh
+        }
+        if out.reachedTarget { sessions[slot].reached = true }
+        return out.reachedTarget
+    }
+
+    /// SOC of vehicle `v` at `now`, integrating its session without changing state (for views).
+    func currentSOC(_ v: Int) -> Double {
+        let slot = vehicles[v].session
+        guard slot >= 0 else { return vehicles[v].soc }
+        let s = sessions[slot]
+        let from = max(s.syncedAt, s.plugIn)
+        if s.reached || !(s.powerKW > 0) || !(now > from) { return vehicles[v].soc }
+        let type = types[vehicles[v].typeIndex]
+        return type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
+                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency).soc
+    }
+
+    /// Brings every plugged session to `time` and books the interval since the last booking:
+    /// its mean load (one load sample), the peak, and the energy cost.
+    func bookInterval(to time: Double) {
+        reachedBuffer.removeAll(keepingCapacity: true)
+        for slot in plugged where sync(slot, to: time) { reachedBuffer.append(slot) }
+        let t0 = lastBooking
+        let dt = time - t0
+        if dt > 0 {
+            let hours = dt / 3600
+            // The mean power comes from the SOC change; over a sub-microsecond interval that
+            // difference is rounding noise, so use the power itself. Drawn power never exceeds
+            // what was granted at the interval's start.
+            let avgKW = dt < 1e-6 ? bookedInstantKW : min(intervalDrawnKWh / hours, bookedGrantedKW)
+            let otherKW = bookedPreconditionKW
+            preconditionKWh += otherKW * hours
+            let siteKW = max(bookedInstantKW, avgKW) + otherKW + bookedBaseKW
+            if siteKW > summary.peakKW { summary.peakKW = siteKW }
+            // Tariffs: energy at the price when the interval starts (ticks fall on band edges when
+            // the step divides the hour); demand on each local month's peak.
+            refreshLocalTime(t0)
+            if t0 >= monthEnd { startMonth(at: t0) }
+            if siteKW > monthPeakKW { monthPeakKW = siteKW }
+            summary.costEnergy += (intervalDrawnKWh + (otherKW + bookedBaseKW) * hours)
+                * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            if options.keepLoadProfile {
+                let sample = LoadSample(time: t0, chargersKW: avgKW + otherKW, baseKW: bookedBaseKW, plugged: bookedPlugged)
+                if let last = loadProfile.last, last.chargersKW == sample.chargersKW, last.baseKW == sample.baseKW,
+                   last.plugged == sample.plugged {
+                    // Same load: the previous sample already holds.
+                } else {
+                    loadProfile.append(sample)
+                }
+            }
+        }
+        intervalDrawnKWh = 0
+        lastBooking = time
+        for slot in reachedBuffer where sessions[slot].open && sessions[slot].powerKW > 0 { finishCharging(slot) }
+    }
+
+    /// Remembers the state the next booked interval starts from (after powers are set).
+    func markBookingStart() {
+        var instant = 0.0, granted = 0.0
+        for slot in plugged {
+            let s = sessions[slot]
+            if s.reached || !(s.powerKW > 0) || s.plugIn > now { continue }
+            let type = types[vehicles[s.vehicle].typeIndex]
+            granted += s.powerKW
+            instant += min(s.powerKW, type.curve.powerKW(atSOC: vehicles[s.vehicle].soc))
+        }
+        bookedInstantKW = instant
+        bookedGrantedKW = granted
+        bookedBaseKW = baseKW
+        bookedPreconditionKW = preconditionKW
+        bookedPlugged = plugged.count
+    }
+
+    var pluggedChargers: Int { plugged.count }
+
+    func refreshLocalTime(_ t: Double) {
+        if t >= utcOffsetValidUntil || t < utcOffsetValidUntil - 4e7 {
+            let date = Date(timeIntervalSince1970: t)
+            utcOffsetS = Double(timeZone.secondsFromGMT(for: date))
+            utcOffsetValidUntil = timeZone.nextDaylightSavingTimeTransition(after: date)?.timeIntervalSince1970 ?? .infinity
+        }
+    }
+
+    func startMonth(at t: Double) {
+        demandCost += monthPeakKW * scenario.tariff.demandChargePerKW
+        monthPeakKW = 0
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let date = Date(timeIntervalSince1970: t)
+        if let interval = calendar.dateInterval(of: .month, for: date) {
+            monthEnd = interval.end.timeIntervalSince1970
+        } else {
+            monthEnd = t + 30 * 86400
+        }
+    }
+
+    /// A control tick: ask the policy, clamp to physics, set powers until the next event.
+    func control(at t: Double) throws {
+        if t == lastControlTime { return }
+        lastControlTime = t
+        bookInterval(to: t)
+        defer { markBookingStart() }
+        let s = scenario
+        let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
+        let nextGrid = s.start + stepIndex * s.stepS
+        let stepS = nextGrid - t
+        views.removeAll(keepingCapacity: true)
+        viewSlots.removeAll(keepingCapacity: true)
+        var anyWanting = false
+        for slot in plugged {
+            let ses = sessions[slot]
+            if ses.reached { continue }
+            anyWanting = true
+            if ses.plugIn > t { continue }
+            let v = ses.vehicle
+            let type = types[vehicles[v].typeIndex]
+            let soc = vehicles[v].soc
+            let wanted = (ses.targetSOC - soc) * type.usableKWh
+            let curveKW = type.curve.powerKW(atSOC: soc)
+            let chargerKW = s.chargers[ses.charger].maxKW
+            views.append(SessionView(
+                sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
+                vehicleID: s.vehicles[v].id, chargerID: s.chargers[ses.charger].id, arrival: ses.arrival,
+                departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
+                maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
+                efficiency: type.chargingEfficiency, capacityKWh: type.usableKWh,
+                energyLimitedKW: wanted / type.chargingEfficiency / (stepS / 3600)))
+            viewSlots.append(slot)
+        }
+        if !views.isEmpty {
+            refreshLocalTime(t)
+            let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
+            let context = PolicyContext(now: t, stepS: stepS, siteLimitKW: s.site.gridLimitKW, baseKW: baseKW + preconditionKW,
+                                        headroomKW: headroom, pricePerKWh: s.tariff.price(at: t, utcOffsetS: utcOffsetS),
+                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
+            requests.removeAll(keepingCapacity: true)
+            requests.append(contentsOf: repeatElement(0, count: views.count))
+            try policy.allocate(context, sessions: views, powerKW: &requests)
+            clampRequests(headroomKW: headroom)
+            for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
+        }
+        if (anyWanting || preconditionKW > 0), nextGrid < s.end, pendingGridTick != nextGrid {
+            pendingGridTick = nextGrid
+            events.push(time: nextGrid, kind: .control)
+        }
+    }
+
+    /// Cuts requests to charger and curve, then cabinets, then the site, in proportion; counts cuts.
+    func clampRequests(headroomKW: Double) {
+        let n = views.count
+        if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
+        var total = 0.0
+        for i in 0..<n {
+            var r = requests[i]
+            let cap = views[i].maxKW
+            if !(r >= 0) {
+                if r != 0 { countClamp(i) }  // negative or NaN: V2G is not modelled
+                r = 0
+            } else if r > cap {
+                if r > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+                r = cap
+            }
+            requests[i] = r
+            total += r
+        }
+        if !cabinetSums.isEmpty {
+            for c in cabinetSums.indices { cabinetSums[c] = 0 }
+            for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
+            for c in cabinetSums.indices where cabinetSums[c] > cabinetMaxKW[c] {
+                let f = cabinetMaxKW[c] / cabinetSums[c]
+                let counts = cabinetSums[c] > cabinetMaxKW[c] * (1 + 1e-12)
+                for i in 0..<n where views[i].cabinetIndex == c && requests[i] > 0 {
+                    total -= requests[i] * (1 - f)
+                    requests[i] *= f
+                    if counts { countClamp(i) }
+                }
+            }
+        }
+        if total > headroomKW {
+            let f = headroomKW / total
+            let counts = total > headroomKW * (1 + 1e-12) + 1e-12
+            for i in 0..<n where requests[i] > 0 {
+                requests[i] *= f
+                if counts { countClamp(i) }
+            }
+        }
+    }
+
+    @inline(__always)
+    func countClamp(_ i: Int) {
+        sessions[viewSlots[i]].clamps += 1
+        summary.clamps += 1
+    }
+
+    /// Sets a session's power from now, recording a change and scheduling the instant it reaches
+    /// its target if that comes before the next tick.
+    func setPower(slot: Int, kw: Double, nextGrid: Double) {
+        let old = sessions[slot].powerKW
+        sessions[slot].powerKW = kw
+        sessions[slot].generation &+= 1
+        let v = sessions[slot].vehicle
+        let type = types[vehicles[v].typeIndex]
+        if options.keepEvents, abs(kw - old) > 1e-12 {
+            record(.powerChange, vehicle: v, powerKW: min(kw, type.curve.powerKW(atSOC: vehicles[v].soc)))
+        }
+        guard kw > 0 else { return }
+        let toTarget = type.curve.timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
+                                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        let at = now + toTarget
+        if at < nextGrid, at <= scenario.end {
+            events.push(time: at, kind: .targetReached, a: slot, b: Int(sessions[slot].generation))
+        }
+    }
+
+    /// The scheduled instant a session reaches its target: snap rounding, stop, free the charger if
+    /// someone waits.
+    func targetReached(slot: Int, generation: Int32) {
+        guard slot < sessions.count else { return }
+        let s = sessions[slot]
+        guard s.open, s.generation == generation, s.powerKW > 0 else { return }
+        sync(slot, to: now)
+        if !sessions[slot].reached {
+            let v = s.vehicle
+            let type = types[vehicles[v].typeIndex]
+            let gap = s.targetSOC - vehicles[v].soc
+            intervalDrawnKWh += max(0, gap) * type.usableKWh / type.chargingEfficiency
+            if gap > 0 {
+                // Rounding left the SOC a hair short of a target the closed form reaches now.
+                let drawn = gap * type.usableKWh / type.chargingEfficiency
+                vehicles[v].soc = s.targetSOC
+                vehicles[v].drawnKWh += drawn
+                sessions[slot].drawnKWh += drawn
+            }
+            sessions[slot].reached = true
+            sessions[slot].chargeEnd = now
+        }
+        finishCharging(slot)
+    }
+
+    /// A session at its target stops drawing; a waiting vehicle takes the charger.
+    func finishCharging(_ slot: Int) {
+        sessions[slot].powerKW = 0
+        sessions[slot].generation &+= 1
+        let v = sessions[slot].vehicle
+        vehicles[v].state = .ready
+        record(.targetReached, vehicle: v)
+        if queuedCount > 0 {
+            let charger = sessions[slot].charger
+            if let next = dequeue(forCharger: charger) {
+                closeSession(slot)
+                plug(next, charger: charger)
+            }
+        }
+    }
+
+    /// Closes open sessions at the end of the run and books the last month's demand charge.
+    func finish() {
+        if isFinished { return }
+        now = scenario.end
+        bookInterval(to: scenario.end)
+        for slot in plugged.reversed() { closeSession(slot, recordEvent: false) }
+        demandCost += monthPeakKW * scenario.tariff.demandChargePerKW
+        monthPeakKW = 0
+        isFinished = true
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+
+extension Simulation {
+    // MARK: Arrivals and plugging
+
+    func visitArrival(_ i: Int) throws {
+        let visit = scenario.visits[i]
+        guard let v = vehicleIndexByID[visit.vehicleID] else { return }
+        if vehicles[v].state != .onRoute { leave(v) }  // still here from an earlier visit
+        vehicles[v].visit = i
+        if let soc = visit.socAtArrival { setSOC(v, soc) }
+        vehicles[v].preferredCharger = visit.chargerID.flatMap { chargerIndexByID[$0] } ?? -1
+        try arrive(v)
+    }
+
+    func visitDeparture(_ i: Int) {
+        guard let v = vehicleIndexByID[scenario.visits[i].vehicleID], vehicles[v].visit == i else { return }
+        leave(v)
+        vehicles[v].visit = -1
+        vehicles[v].preferredCharger = -1
+    }
+
+    func setSOC(_ v: Int, _ soc: Double) {
+        vehicles[v].soc = soc
+        if soc < vehicles[v].socMin { vehicles[v].socMin = soc }
+        if soc < summary.minSOC { summary.minSOC = soc }
+    }
+
+    /// A vehicle is at the depot: plug it in, or queue it.
+    func arrive(_ v: Int) throws {
+        vehicles[v].state = .arriving
+        vehicles[v].arrivalTime = now
+        record(.arrival, vehicle: v)
+        var c = -1
+        let preferred = vehicles[v].preferredCharger
+        if preferred >= 0 {
+            if chargers[preferred].vehicle < 0 || evictReady(charger: preferred) { c = preferred }
+        } else if behaviour.wantsChargerChoice {
+            var free: [ChargerView] = []
+            for i in chargers.indices where chargers[i].vehicle < 0 {
+                let ch = scenario.chargers[i]
+                free.append(ChargerView(index: i, id: ch.id, maxKW: ch.maxKW, cabinetID: ch.cabinetID))
+            }
+            if let chosen = try behaviour.chargerForArrival(vehicle: vehicleView(v), freeChargers: free, now: now),
+               chosen >= 0, chosen < chargers.count, chargers[chosen].vehicle < 0 {
+                c = chosen
+            } else {
+                c = free.first?.index ?? -1
+            }
+        } else if freeChargerCount > 0 {
+            c = chargers.firstIndex { $0.vehicle < 0 } ?? -1
+        }
+        if c < 0, preferred < 0 { c = evictAnyReady() }
+        if c >= 0 {
+            plug(v, charger: c)
+        } else {
+            vehicles[v].state = .queued
+            vehicles[v].queueTicket &+= 1
+            queue.append((v, vehicles[v].queueTicket))
+            queuedCount += 1
+            record(.queued, vehicle: v)
+        }
+    }
+
+    /// Unplugs a vehicle that has reached its target from charger `c`, so another can charge.
+    func evictReady(charger c: Int) -> Bool {
+        let slot = chargers[c].session
+        guard slot >= 0, sessions[slot].reached else { return false }
+        closeSession(slot)
+        return true
+    }
+
+    func evictAnyReady() -> Int {
+        for slot in plugged where sessions[slot].reached {
+            let c = sessions[slot].charger
+            closeSession(slot)
+            return c
+        }
+        return -1
+    }
+
+    /// The next queued vehicle that may use charger `c` (FCFS), removed from the queue.
+    func dequeue(forCharger c: Int) -> Int? {
+        var i = queueHead
+        while i < queue.count {
+            let entry = queue[i]
+            let stale = vehicles[entry.vehicle].state != .queued || vehicles[entry.vehicle].queueTicket != entry.ticket
+            if stale {
+                if i == queueHead { queueHead += 1 }
+                i += 1
+                continue
+            }
+            let preferred = vehicles[entry.vehicle].preferredCharger
+            if preferred < 0 || preferred == c {
+                if i == queueHead { queueHead += 1 } else { queue.remove(at: i) }
+                queuedCount -= 1
+                if queueHead > 1024, queueHead * 2 > queue.count {
+                    queue.removeFirst(queueHead)
+                    queueHead = 0
+                }
+                return entry.vehicle
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// When the vehicle must leave: its visit's departure or its next block's, else the run's end.
+    func departureTime(_ v: Int) -> Double {
+        if vehicles[v].visit >= 0 { return scenario.visits[vehicles[v].visit].departure }
+        if let b = nextBlock(v) { return scenario.blocks[b].departure }
+        return scenario.end
+    }
+
+    func nextBlock(_ v: Int) -> Int? {
+        let list = blocksByVehicle[v]
+        var p = vehicles[v].nextBlock
+        while p < list.count, scenario.blocks[list[p]].departure < now { p += 1 }
+        vehicles[v].nextBlock = p
+        return p < list.count ? list[p] : nil
+    }
+
+    func targetSOC(_ v: Int) -> Double {
+        let type = types[vehicles[v].typeIndex]
+        // A visit may ask for less than the type's window allows, never more.
+        if vehicles[v].visit >= 0, let t = scenario.visits[vehicles[v].visit].targetSOC { return min(t, type.maxSOC) }
+        return type.maxSOC
+    }
+
+    func plug(_ v: Int, charger c: Int) {
+        let type = types[vehicles[v].typeIndex]
+        let soc = vehicles[v].soc
+        let target = targetSOC(v)
+        let wanted = max(0, (target - soc) * type.usableKWh)
+        let slot = sessions.count
+        var session = SessionRuntime(vehicle: v, charger: c, arrival: vehicles[v].arrivalTime,
+                                     plugIn: now + scenario.chargers[c].plugInDelayS, departure: departureTime(v),
+                                     socIn: soc, targetSOC: target, wantedKWh: wanted, syncedAt: now)
+        session.reached = !(wanted > 1e-12 * type.usableKWh)
+        if vehicles[v].visit < 0 { session.block = nextBlock(v) ?? -1 }
+        sessions.append(session)
+        vehicles[v].charger = c
+        vehicles[v].session = slot
+        vehicles[v].state = session.reached ? .ready : .plugged
+        chargers[c].vehicle = v
+        chargers[c].session = slot
+        chargers[c].pluggedSince = now
+        freeChargerCount -= 1
+        // Policies see sessions in charger order (ACN-Sim's EVSE order), so ties are deterministic
+        // and independent of plug-in timing.
+        var lo = 0, hi = plugged.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sessions[plugged[mid]].charger < c { lo = mid + 1 } else { hi = mid }
+        }
+        plugged.insert(slot, at: lo)
+        record(.plugIn, vehicle: v)
+        if session.plugIn > now {
+            events.push(time: session.plugIn, kind: .plugIn)
+        } else {
+            requestControl()
+        }
+        if behaviour.wantsPreconditioning, session.block >= 0 { schedulePreconditioning(v, slot: slot, block: session.block) }
+    }
+
+    /// Closes a session: the vehicle leaves the charger now.
+    func closeSession(_ slot: Int, recordEvent: Bool = true) {
+        let s = sessions[slot]
+        guard s.open else { return }
+        sync(slot, to: now)
+        let v = s.vehicle, c = s.charger
+        if recordEvent { record(.unplug, vehicle: v) }
+        sessions[slot].open = false
+        sessions[slot].unplug = now
+        sessions[slot].socOut = vehicles[v].soc
+        sessions[slot].powerKW = 0
+        sessions[slot].generation &+= 1
+        chargers[c].pluggedTotalS += now - chargers[c].pluggedSince
+        chargers[c].vehicle = -1
+        chargers[c].session = -1
+        freeChargerCount += 1
+        vehicles[v].charger = -1
+        vehicles[v].session = -1
+        if let i = plugged.firstIndex(of: slot) { plugged.remove(at: i) }
+        if vehicles[v].preconditionKW > 0 {
+            preconditionKW = max(0, preconditionKW - vehicles[v].preconditionKW)
+            vehicles[v].preconditionKW = 0
+            if plugged.isEmpty { preconditionKW = 0 }
+        }
+        let type = types[vehicles[v].typeIndex]
+        let delivered = sessions[slot].drawnKWh * type.chargingEfficiency
+        summary.requestedKWh += s.wantedKWh
+        summary.deliveredKWh += delivered
+        if delivered < 0.99 * s.wantedKWh { summary.unmetVehicles += 1 }
+    }
+
+    /// The vehicle leaves the depot (or its queue); its charger goes to the next in the queue.
+    func leave(_ v: Int) {
+        let slot = vehicles[v].session
+        if slot >= 0 {
+            let c = sessions[slot].charger
+            closeSession(slot)
+            if queuedCount > 0, let next = dequeue(forCharger: c) { plug(next, charger: c) }
+        } else if vehicles[v].state == .queued {
+            queuedCount -= 1
+        }
+        vehicles[v].state = .onRoute
+        record(.departure, vehicle: v)
+        requestControl()
+    }
+
+    // MARK: Blocks and trips
+
+    func startBlock(_ b: Int) throws {
+        var v = blockVehicle[b]
+        if behaviour.wantsDispatch {
+            var candidates: [VehicleView] = []
+            for i in vehicles.indices where vehicles[i].state != .onRoute { candidates.append(vehicleView(i)) }
+            if let chosen = try behaviour.vehicleForBlock(blockView(b), candidates: candidates, now: now),
+               chosen >= 0, chosen < vehicles.count, vehicles[chosen].state != .onRoute {
+                v = chosen
+            }
+        }
+        if vehicles[v].state == .onRoute {
+            summary.missedDepartures += 1
+            record(.missedDeparture, vehicle: v)
+            warn("block \(scenario.blocks[b].id) missed its departure: vehicle \(scenario.vehicles[v].id) not at the depot")
+            return
+        }
+        leave(v)
+        vehicles[v].activeBlock = b
+        record(.tripStart, vehicle: v)
+        events.push(time: blockLegs[b][0].arrival, kind: .tripEnd, a: v, b: 0)
+    }
+
+    func recordTripStart(vehicle v: Int, leg: Int) {
+        record(.tripStart, vehicle: v)
+    }
+
+    func endTrip(vehicle v: Int, leg: Int) throws {
+        let b = vehicles[v].activeBlock
+        guard b >= 0 else { return }
+        let legs = blockLegs[b]
+        let trip = legs[leg]
+        let type = types[vehicles[v].typeIndex]
+        let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival))
+        let energy = type.tripEnergy(trip, ambientC: ambient)
+        let before = vehicles[v].soc
+        let after = before - energy.totalKWh / type.usableKWh
+        let shortfall = max(0, max(0, -after) * type.usableKWh - max(0, -before) * type.usableKWh)
+        setSOC(v, after)
+        vehicles[v].tripEnergyKWh += energy.totalKWh
+        vehicles[v].trips += 1
+        vehicles[v].shortfallKWh += shortfall
+        summary.shortfallKWh += shortfall
+        let below = after < type.reserveSOC
+        if below {
+            vehicles[v].belowReserve = true
+            record(.belowReserve, vehicle: v)
+            warn("vehicle \(scenario.vehicles[v].id) below reserve (SOC \(after)) after trip \(trip.id) of block \(scenario.blocks[b].id)")
+        }
+        if options.keepTrips {
+            tripRecords.append(TripRecord(
+                vehicleID: scenario.vehicles[v].id, blockID: scenario.blocks[b].id, tripID: trip.id, routeID: trip.routeID,
+                departureTime: trip.departure, arrivalTime: trip.arrival, distanceKM: trip.distanceKM, ambientC: ambient,
+                energyKWh: energy.totalKWh, tractionKWh: energy.tractionKWh, hvacKWh: energy.hvacKWh,
+                climbKWh: energy.climbKWh, regenKWh: energy.regenKWh, socBefore: before, socAfter: after,
+                shortfallKWh: shortfall, belowReserve: below))
+        }
+        record(.tripEnd, vehicle: v)
+        if leg + 1 < legs.count {
+            if options.keepEvents { events.push(time: legs[leg + 1].departure, kind: .tripStart, a: v, b: leg + 1) }
+            events.push(time: legs[leg + 1].arrival, kind: .tripEnd, a: v, b: leg + 1)
+        } else {
+            vehicles[v].activeBlock = -1
+            try arrive(v)
+        }
+    }
+
+    // MARK: Preconditioning
+
+    func schedulePreconditioning(_ v: Int, slot: Int, block b: Int) {
+        let departure = scenario.blocks[b].departure
+        do {
+            let lead = try behaviour.preconditionLeadS(vehicle: vehicleView(v), block: blockView(b),
+                                                       ambientC: scenario.weather.ambientC(at: departure))
+            if lead > 0 { events.push(time: max(now, departure - lead), kind: .preconditionStart, a: v, b: slot) }
+        } catch {
+            deferredError = error
+        }
+    }
+
+    func startPreconditioning(vehicle v: Int, session slot: Int) {
+        guard vehicles[v].session == slot, sessions[slot].open else { return }
+        let kw = types[vehicles[v].typeIndex].hvac.powerKW(ambientC: scenario.weather.ambientC(at: now))
+        guard kw > 0 else { return }
+        vehicles[v].preconditionKW = kw
+        preconditionKW += kw
+        record(.preconditionStart, vehicle: v, powerKW: kw)
+        requestControl()
+    }
+
+    // MARK: Views for behaviours
+
+    func vehicleView(_ v: Int) -> VehicleView {
+        let type = types[vehicles[v].typeIndex]
+        let next = nextBlock(v)
+        let soc = currentSOC(v)
+        return VehicleView(index: v, id: scenario.vehicles[v].id, typeName: type.name, soc: soc,
+                           energyKWh: soc * type.usableKWh, state: vehicles[v].state,
+                           plugged: vehicles[v].charger >= 0, departure: next.map { scenario.blocks[$0].departure })
+    }
+
+    func blockView(_ b: Int) -> BlockView {
+        let block = scenario.blocks[b]
+        let type = types[vehicles[blockVehicle[b]].typeIndex]
+        let ambient = scenario.weather.ambientC(at: now)
+        let estimate = blockLegs[b].reduce(0) { $0 + type.tripEnergy($1, ambientC: ambient).totalKWh }
+        return BlockView(index: b, id: block.id, vehicleID: block.vehicleID, departure: block.departure,
+                         arrival: block.arrival, distanceKM: block.distanceKM, energyEstimateKWh: estimate)
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// The discrete-event engine: a steppable simulation of one scenario under one policy.
+///
+/// Events are kept in a heap ordered by (time, priority, sequence). Between events every charging
+/// session is integrated exactly along its curve (`ChargingCurve.charge`), so results do not depend
+/// on the control step. A REPL can `step()`, `run(until:)`, look at `vehicle(_:)`, and `result()`.
+public final class Simulation {
+    // MARK: Inputs
+    public let scenario: Scenario
+    public let policy: ChargingPolicy
+    public let behaviour: DepotBehaviour
+    public let options: RunOptions
+    /// Checked between events; return true to stop the run (it throws `SimulationError.cancelled`).
+    public var isCancelled: () -> Bool = { false }
+
+    // MARK: Clock
+    /// Current simulated time, UTC s.
+    public internal(set) var now: Double
+    /// True once the run has reached its end.
+    public internal(set) var isFinished = false
+    var failure: String?
+
+    // MARK: State (flat arrays indexed like the scenario)
+    struct VehicleRuntime {
+        var soc: Double
+        var state: VehicleState
+        var typeIndex: Int
+        var charger = -1
+        var session = -1
+        var socMin: Double
+        var drawnKWh = 0.0
+        var tripEnergyKWh = 0.0
+        var trips = 0
+        var shortfallKWh = 0.0
+        var belowReserve = false
+        var visit = -1
+        var preferredCharger = -1
+        var arrivalTime = 0.0
+        var nextBlock = 0
+        var preconditionKW = 0.0
+        var activeBlock = -1
+        var queueTicket = 0
+    }
+    struct ChargerRuntime {
+        var vehicle = -1
+        var session = -1
+        var cabinet: Int
+        var pluggedSince = 0.0
+        var pluggedTotalS = 0.0
+    }
+    struct SessionRuntime {
+        var vehicle: Int
+        var charger: Int
+        var arrival: Double
+        var plugIn: Double
+        var departure: Double
+        var unplug: Double = .nan
+        var socOut: Double = .nan
+        var socIn: Double
+        var targetSOC: Double
+        var wantedKWh: Double
+        var drawnKWh = 0.0
+        var powerKW = 0.0
+        var clamps = 0
+        var chargeStart: Double? = nil
+        var chargeEnd: Double? = nil
+        var reached = false
+        var open = true
+        var generation: Int32 = 0
+        var block = -1
+        var syncedAt: Double
+    }
+
+    var vehicles: [VehicleRuntime] = []
+    var chargers: [ChargerRuntime] = []
+    var sessions: [SessionRuntime] = []
+    /// Open sessions, in charger order (the order policies see).
+    var plugged: [Int] = []
+    /// Vehicles waiting for a charger, in arrival order.
+    var queue: [(vehicle: Int, ticket: Int)] = []
+    var queueHead = 0
+    var queuedCount = 0
+    var freeChargerCount = 0
+    /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
+    var deferredError: Error?
+    var events = EventQueue()
+
+    // Scenario lookups, computed once.
+    let types: [VehicleType]
+    let vehicleTypeIndex: [Int]
+    let vehicleIndexByID: [String: Int]
+    let chargerIndexByID: [String: Int]
+    let blockLegs: [[Trip]]
+    let blockVehicle: [Int]
+    /// Per vehicle, its scheduled blocks sorted by departure.
+    let blocksByVehicle: [[Int]]
+    let cabinetMaxKW: [Double]
+    let timeZone: TimeZone
+
+    // Control.
+    var lastControlTime = -Double.infinity
+    var lastRequestedControl = -Double.infinity
+    var pendingGridTick = -Double.infinity
+    var views: [SessionView] = []
+    var viewSlots: [Int] = []
+    var requests: [Double] = []
+    var cabinetSums: [Double] = []
+    var baseKW = 0.0
+    var preconditionKW = 0.0
+
+    // Booking of load, peak and cost between control ticks.
+    var lastBooking: Double
+    var intervalDrawnKWh = 0.0
+    var bookedInstantKW = 0.0
+    var bookedGrantedKW = 0.0
+    var bookedBaseKW = 0.0
+    var bookedPreconditionKW = 0.0
+    var bookedPlugged = 0
+    var reachedBuffer: [Int] = []
+    var utcOffsetS = 0.0
+    var utcOffsetValidUntil = -Double.infinity
+    var monthEnd = -Double.infinity
+    var monthPeakKW = 0.0
+
+    // Accumulated results.
+    var summary = RunSummary()
+    var demandCost = 0.0
+    var preconditionKWh = 0.0
+    var loadProfile: [LoadSample] = []
+    var eventRecords: [EventRecord] = []
+    var tripRecords: [TripRecord] = []
+    var warnings: [String] = []
+    var droppedWarnings = 0
+    var eventsProcessed = 0
+
+    /// Builds a simulation; the scenario is validated first.
+    ///
+    /// - Throws: `ScenarioError` naming the first bad field.
+    public init(scenario: Scenario, policy: ChargingPolicy, behaviour: DepotBehaviour = DefaultBehaviour(),
+                options: RunOptions = RunOptions()) throws {
+        try scenario.validate()
+        self.scenario = scenario
+        self.policy = policy
+        self.behaviour = behaviour
+        self.options = options
+        self.now = scenario.start
+        self.lastBooking = scenario.start
+        self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
+        types = scenario.vehicleTypes
+        var typeByName: [String: Int] = [:]
+        for (i, t) in types.enumerated() { typeByName[t.name] = i }
+        vehicleTypeIndex = scenario.vehicles.map { typeByName[$0.typeName]! }
+        var vIdx: [String: Int] = [:]
+        for (i, v) in scenario.vehicles.enumerated() { vIdx[v.id] = i }
+        vehicleIndexByID = vIdx
+        var cIdx: [String: Int] = [:]
+        for (i, c) in scenario.chargers.enumerated() { cIdx[c.id] = i }
+        chargerIndexByID = cIdx
+        var cabIdx: [String: Int] = [:]
+        for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
+        cabinetMaxKW = scenario.cabinets.map(\.maxKW)
+        blockLegs = scenario.blocks.map(\.legs)
+        blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
+        var byVehicle = Array(repeating: [Int](), count: scenario.vehicles.count)
+        for (i, b) in scenario.blocks.enumerated() { byVehicle[vIdx[b.vehicleID]!].append(i) }
+        let blocks = scenario.blocks
+        for v in byVehicle.indices { byVehicle[v].sort { (blocks[$0].departure, $0) < (blocks[$1].departure, $1) } }
+        blocksByVehicle = byVehicle
+
+        for (i, v) in scenario.vehicles.enumerated() {
+            vehicles.append(VehicleRuntime(soc: v.initialSOC, state: .onRoute, typeIndex: vehicleTypeIndex[i],
+                                           socMin: v.initialSOC))
+        }
+        chargers = scenario.chargers.map { ChargerRuntime(cabinet: $0.cabinetID.flatMap { cabIdx[$0] } ?? -1) }
+        cabinetSums = Array(repeating: 0, count: scenario.cabinets.count)
+        freeChargerCount = chargers.count
+        summary.minSOC = scenario.vehicles.map(\.initialSOC).min() ?? 1
+        scheduleInitialEvents()
+    }
+
+    func scheduleInitialEvents() {
+        let s = scenario
+        for (i, v) in s.vehicles.enumerated() where v.atDepotAtStart {
+            events.push(time: s.start, kind: .visitArrival, a: i, b: 1)
+        }
+        for (i, visit) in s.visits.enumerated() where visit.arrival < s.end {
+            events.push(time: max(visit.arrival, s.start), kind: .visitArrival, a: i, b: 0)
+            events.push(time: max(visit.departure, s.start), kind: .visitDeparture, a: i)
+        }
+        for (i, b) in s.blocks.enumerated() where b.departure >= s.start && b.departure < s.end {
+            events.push(time: b.departure, kind: .blockStart, a: i)
+        }
+        if let base = s.site.baseLoadKW {
+            baseKW = max(0, base.value(at: s.start))
+            for t in base.times where t > s.start && t < s.end { events.push(time: t, kind: .baseLoadChange) }
+        }
+    }
+
+    // MARK: Stepping
+
+    /// Processes the next event (advancing time to it).
+    /// - Returns: false when the run has reached its end (and is finished).
+    /// - Throws: a policy's or behaviour's error (the run is then failed), or `SimulationError.cancelled`.
+    @discardableResult
+    public func step() throws -> Bool {
+        if let failure { throw SimulationError.failedEarlier(failure) }
+        if isFinished { return false }
+        guard let e = events.first, e.time <= scenario.end else {
+            finish()
+            return false
+        }
+        eventsProcessed &+= 1
+        if isCancelled() { throw SimulationError.cancelled(atTime: now) }
+        _ = events.pop()
+        now = e.time
+        do {
+            try handle(e)
+            if let deferred = deferredError { deferredError = nil; throw deferred }
+        } catch {
+            failure = String(describing: error)
+            throw error
+        }
+        return true
+    }
+
+    /// Runs every event up to and including `time`, then advances the state to `time`.
+    public func run(until time: Double) throws {
+        let t = min(time, scenario.end)
+        while let e = events.first, e.time <= t, !isFinished {
+            try step()
+        }
+        if !isFinished, t > now { now = t }
+        if t >= scenario.end { finish() }
+    }
+
+    /// Runs to the end of the scenario.
+    public func run() throws { try run(until: scenario.end) }
+
+    /// The vehicle with this id as it is now, or nil.
+    public func vehicle(_ id: String) -> VehicleStatus? {
+        guard let i = vehicleIndexByID[id] else { return nil }
+        let v = vehicles[i]
+        var power = 0.0
+        if v.session >= 0 {
+            let s = sessions[v.session]
+            if !s.reached, s.plugIn <= now { power = min(s.powerKW, types[v.typeIndex].curve.powerKW(atSOC: currentSOC(i))) }
+        }
+        return VehicleStatus(id: id, typeName: types[v.typeIndex].name, state: v.state, soc: currentSOC(i),
+                             chargerID: v.charger >= 0 ? scenario.chargers[v.charger].id : nil, powerKW: power)
+    }
+
+    /// Runs to the end (if not there yet) and returns the result.
+    public func result() throws -> RunResult {
+        try run()
+        return makeResult()
+    }
+
+    func handle(_ e: Event) throws {
+        switch e.kind {
+        case .control: try control(at: e.time)
+        case .targetReached: targetReached(slot: Int(e.a), generation: e.b)
+        case .blockStart: try startBlock(Int(e.a))
+        case .visitDeparture: visitDeparture(Int(e.a))
+        case .tripEnd: try endTrip(vehicle: Int(e.a), leg: Int(e.b))
+        case .tripStart: recordTripStart(vehicle: Int(e.a), leg: Int(e.b))
+        case .visitArrival:
+            if e.b == 1 { try arrive(Int(e.a)) } else { try visitArrival(Int(e.a)) }
+        case .plugIn: requestControl()
+        case .preconditionStart: startPreconditioning(vehicle: Int(e.a), session: Int(e.b))
+        case .baseLoadChange:
+            baseKW = max(0, scenario.site.baseLoadKW?.value(at: now) ?? 0)
+            requestControl()
+        }
+    }
+
+    /// Asks for a control tick now (after the other events at this time).
+    func requestControl() {
+        if lastRequestedControl != now {
+            lastRequestedControl = now
+            events.push(time: now, kind: .control)
+        }
+    }
+
+    func warn(_ text: String) {
+        if warnings.count < options.maxWarnings { warnings.append(text) } else { droppedWarnings += 1 }
+    }
+
+    func record(_ kind: EventRecord.Kind, vehicle v: Int, soc: Double? = nil, powerKW: Double = 0) {
+        guard options.keepEvents else { return }
+        let c = vehicles[v].charger
+        eventRecords.append(EventRecord(time: now, kind: kind, vehicleID: scenario.vehicles[v].id,
+                                        chargerID: c >= 0 ? scenario.chargers[c].id : nil,
+                                        soc: soc ?? vehicles[v].soc, powerKW: powerKW))
+    }
+}

@@ -1,0 +1,59 @@
+/// The reference policies, each a few lines over the allocation primitives.
+public enum BuiltinPolicies {
+    /// Names accepted by `make(_:)`.
+    public static let names = ["uncontrolled", "fcfs", "edf", "llf", "round_robin", "balanced"]
+
+    /// A fresh built-in policy by name, or nil.
+    public static func make(_ name: String) -> ChargingPolicy? {
+        switch name {
+        case "uncontrolled": return UncontrolledPolicy()
+        case "fcfs": return SortedPolicy(name: "fcfs", key: .arrival)
+        case "edf": return SortedPolicy(name: "edf", key: .departure)
+        case "llf": return SortedPolicy(name: "llf", key: .laxity)
+        case "round_robin": return FairSharePolicy()
+        case "balanced": return BalancedPolicy()
+        default: return nil
+        }
+    }
+}
+
+/// Everyone as fast as allowed; the core shares the site limit in proportion.
+public final class UncontrolledPolicy: ChargingPolicy {
+    public let name = "uncontrolled"
+    public init() {}
+    public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        Allocation.uncontrolled(sessions, powerKW: &powerKW)
+    }
+}
+
+/// Sorted allocation by a built-in key (FCFS, EDF, LLF).
+public final class SortedPolicy: ChargingPolicy {
+    public let name: String
+    public let key: Allocation.SortKey
+    private var keys: [Double] = []
+    private var order: [Int] = []
+    public init(name: String, key: Allocation.SortKey) { self.name = name; self.key = key }
+    public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        Allocation.keys(key, for: sessions, now: context.now, into: &keys)
+        Allocation.sorted(sessions, keys: keys, headroomKW: context.headroomKW, powerKW: &powerKW, order: &order)
+    }
+}
+
+/// Round robin in the limit of small steps: max-min fair share.
+public final class FairSharePolicy: ChargingPolicy {
+    public let name = "round_robin"
+    private var order: [Int] = []
+    public init() {}
+    public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        Allocation.fairShare(sessions, headroomKW: context.headroomKW, powerKW: &powerKW, order: &order)
+    }
+}
+
+/// The lowest constant power that meets each target by departure.
+public final class BalancedPolicy: ChargingPolicy {
+    public let name = "balanced"
+    public init() {}
+    public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        Allocation.balanced(sessions, now: context.now, headroomKW: context.headroomKW, powerKW: &powerKW)
+    }
+}

@@ -1,0 +1,98 @@
+/// What a policy sees of one plugged-in session at a control tick. A plain value, copied into a
+/// reusable buffer by the engine (no per-tick allocation).
+public struct SessionView: Equatable, Sendable {
+    /// Session id (1-based, plug-in order).
+    public var sessionID: Int
+    /// Index of the vehicle in `Scenario.vehicles` and of the charger in `Scenario.chargers`.
+    public var vehicleIndex: Int
+    public var chargerIndex: Int
+    /// Index of the charger's cabinet in `Scenario.cabinets`, or -1.
+    public var cabinetIndex: Int
+    public var vehicleID: String
+    public var chargerID: String
+    /// Arrival at the depot and departure the session must be ready for, UTC s.
+    public var arrival: Double
+    public var departure: Double
+    public var soc: Double
+    public var targetSOC: Double
+    /// Energy still wanted by the battery, kWh.
+    public var energyWantedKWh: Double
+    /// Most the session may draw now: min(charger, curve at this SOC), kW.
+    public var maxKW: Double
+    public var chargerMaxKW: Double
+    /// The vehicle curve's power at this SOC, kW.
+    public var vehicleMaxKW: Double
+    public var efficiency: Double
+    public var capacityKWh: Double
+    /// Power that would deliver exactly the energy still wanted by the next tick, kW drawn
+    /// (`energyWantedKWh / efficiency / step`): the ACN-Sim cap per period.
+    public var energyLimitedKW: Double
+
+    public init(sessionID: Int, vehicleIndex: Int, chargerIndex: Int, cabinetIndex: Int, vehicleID: String,
+                chargerID: String, arrival: Double, departure: Double, soc: Double, targetSOC: Double,
+                energyWantedKWh: Double, maxKW: Double, chargerMaxKW: Double, vehicleMaxKW: Double,
+                efficiency: Double, capacityKWh: Double, energyLimitedKW: Double) {
+        self.sessionID = sessionID
+        self.vehicleIndex = vehicleIndex
+        self.chargerIndex = chargerIndex
+        self.cabinetIndex = cabinetIndex
+        self.vehicleID = vehicleID
+        self.chargerID = chargerID
+        self.arrival = arrival
+        self.departure = departure
+        self.soc = soc
+        self.targetSOC = targetSOC
+        self.energyWantedKWh = energyWantedKWh
+        self.maxKW = maxKW
+        self.chargerMaxKW = chargerMaxKW
+        self.vehicleMaxKW = vehicleMaxKW
+        self.efficiency = efficiency
+        self.capacityKWh = capacityKWh
+        self.energyLimitedKW = energyLimitedKW
+    }
+
+    /// The most a session can usefully take this period: min(maxKW, energyLimitedKW).
+    @inlinable public var usefulKW: Double { min(maxKW, energyLimitedKW) }
+
+    /// Slack before departure: time left minus the time to deliver what is wanted at the vehicle's
+    /// current maximum, seconds (ACN-Sim's laxity).
+    @inlinable public func laxityS(now: Double) -> Double {
+        let rate = vehicleMaxKW * efficiency
+        return (departure - now) - (rate > 0 ? energyWantedKWh / rate * 3600 : .infinity)
+    }
+}
+
+/// The tick's site-wide facts given to a policy.
+public struct PolicyContext: Sendable {
+    public var now: Double
+    /// Seconds until the next control tick.
+    public var stepS: Double
+    public var siteLimitKW: Double
+    /// Non-charging site load now, kW.
+    public var baseKW: Double
+    /// What chargers may draw together: `siteLimitKW - baseKW` (never negative), kW.
+    public var headroomKW: Double
+    /// Energy price now, per kWh.
+    public var pricePerKWh: Double
+    public var start: Double
+    public var end: Double
+    public var tariff: Tariff
+    /// Local time offset from UTC now, seconds (for `price(at:)`).
+    public var utcOffsetS: Double
+
+    /// Energy price at any UTC time (same offset as now).
+    public func price(at time: Double) -> Double { tariff.price(at: time, utcOffsetS: utcOffsetS) }
+}
+
+/// A charging policy: at each control tick, the power for each plugged-in session.
+///
+/// Class-bound so a Lua-backed policy can keep its state; may throw (a plugin error aborts the run
+/// and is propagated by `Simulation`). Whatever it returns is clamped by the core to charger,
+/// cabinet, curve, energy still wanted and the site limit, and every clamp is counted.
+public protocol ChargingPolicy: AnyObject {
+    /// Name recorded in the result.
+    var name: String { get }
+    /// Fill `powerKW[i]` (kW drawn at the charger) for `sessions[i]`. `powerKW` arrives sized to
+    /// `sessions.count` and zeroed; it is reused between ticks.
+    func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws
+}
