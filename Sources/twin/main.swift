@@ -1,1 +1,4 @@
-print("twin: not built yet")
+import TwinCLI
+import Foundation
+
+exit(TwinCLI.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,2 @@
+/// The subcommands `twin` knows, in the order `twin --help` lists them.
+let registeredCommands: [TwinCommand] = []
