@@ -14,9 +14,9 @@ extension Simulation {
         sessions[slot].syncedAt = time
         if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
         let v = s.vehicle
-        let type = types[vehicles[v].typeIndex]
-        let out = type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
-                                    capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        let ti = vehicles[v].typeIndex
+        let out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+                                    capacityKWh: capacities[ti], efficiency: efficiencies[ti])
         vehicles[v].soc = out.soc
         if out.drawnKWh > 0 {
             vehicles[v].drawnKWh += out.drawnKWh
@@ -36,9 +36,9 @@ extension Simulation {
         let s = sessions[slot]
         let from = max(s.syncedAt, s.plugIn)
         if s.reached || !(s.powerKW > 0) || !(now > from) { return vehicles[v].soc }
-        let type = types[vehicles[v].typeIndex]
-        return type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
-                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency).soc
+        let ti = vehicles[v].typeIndex
+        return curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
+                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti]).soc
     }
 
     /// Brings every plugged session to `time` and books the interval since the last booking:
@@ -86,9 +86,9 @@ extension Simulation {
         for slot in plugged {
             let s = sessions[slot]
             if s.reached || !(s.powerKW > 0) || s.plugIn > now { continue }
-            let type = types[vehicles[s.vehicle].typeIndex]
+            let ti = vehicles[s.vehicle].typeIndex
             granted += s.powerKW
-            instant += min(s.powerKW, type.curve.powerKW(atSOC: vehicles[s.vehicle].soc))
+            instant += min(s.powerKW, curves[ti].powerKW(atSOC: vehicles[s.vehicle].soc))
         }
         bookedInstantKW = instant
         bookedGrantedKW = granted
@@ -139,18 +139,18 @@ extension Simulation {
             anyWanting = true
             if ses.plugIn > t { continue }
             let v = ses.vehicle
-            let type = types[vehicles[v].typeIndex]
+            let ti = vehicles[v].typeIndex
             let soc = vehicles[v].soc
-            let wanted = (ses.targetSOC - soc) * type.usableKWh
-            let curveKW = type.curve.powerKW(atSOC: soc)
+            let wanted = (ses.targetSOC - soc) * capacities[ti]
+            let curveKW = curves[ti].powerKW(atSOC: soc)
             let chargerKW = s.chargers[ses.charger].maxKW
             views.append(SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
                 vehicleID: s.vehicles[v].id, chargerID: s.chargers[ses.charger].id, arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
                 maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
-                efficiency: type.chargingEfficiency, capacityKWh: type.usableKWh,
-                energyLimitedKW: wanted / type.chargingEfficiency / (stepS / 3600)))
+                efficiency: efficiencies[ti], capacityKWh: capacities[ti],
+                energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600)))
             viewSlots.append(slot)
         }
         if !views.isEmpty {
@@ -225,13 +225,13 @@ extension Simulation {
         sessions[slot].powerKW = kw
         sessions[slot].generation &+= 1
         let v = sessions[slot].vehicle
-        let type = types[vehicles[v].typeIndex]
+        let ti = vehicles[v].typeIndex
         if options.keepEvents, abs(kw - old) > 1e-12 {
-            record(.powerChange, vehicle: v, powerKW: min(kw, type.curve.powerKW(atSOC: vehicles[v].soc)))
+            record(.powerChange, vehicle: v, powerKW: min(kw, curves[ti].powerKW(atSOC: vehicles[v].soc)))
         }
         guard kw > 0 else { return }
-        let toTarget = type.curve.timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
-                                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        let toTarget = curves[ti].timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
+                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
         let at = now + toTarget
         if at < nextGrid, at <= scenario.end {
             events.push(time: at, kind: .targetReached, a: slot, b: Int(sessions[slot].generation))
@@ -247,12 +247,12 @@ extension Simulation {
         sync(slot, to: now)
         if !sessions[slot].reached {
             let v = s.vehicle
-            let type = types[vehicles[v].typeIndex]
+            let ti = vehicles[v].typeIndex
             let gap = s.targetSOC - vehicles[v].soc
-            intervalDrawnKWh += max(0, gap) * type.usableKWh / type.chargingEfficiency
+            intervalDrawnKWh += max(0, gap) * capacities[ti] / efficiencies[ti]
             if gap > 0 {
                 // Rounding left the SOC a hair short of a target the closed form reaches now.
-                let drawn = gap * type.usableKWh / type.chargingEfficiency
+                let drawn = gap * capacities[ti] / efficiencies[ti]
                 vehicles[v].soc = s.targetSOC
                 vehicles[v].drawnKWh += drawn
                 sessions[slot].drawnKWh += drawn

@@ -155,7 +155,9 @@ extension Simulation {
         }
         plugged.insert(slot, at: lo)
         record(.plugIn, vehicle: v)
-        if session.plugIn > now {
+        if session.reached {
+            // Nothing wanted: no control needed.
+        } else if session.plugIn > now {
             events.push(time: session.plugIn, kind: .plugIn)
         } else {
             requestControl()
@@ -195,10 +197,13 @@ extension Simulation {
     }
 
     /// The vehicle leaves the depot (or its queue); its charger goes to the next in the queue.
+    /// Control runs again only if the leaving session still wanted energy: one at its target
+    /// changes nothing another session sees (and a year of 1000 buses has 365 000 such departures).
     func leave(_ v: Int) {
         let slot = vehicles[v].session
         if slot >= 0 {
             let c = sessions[slot].charger
+            if !sessions[slot].reached { requestControl() }
             closeSession(slot)
             if queuedCount > 0, let next = dequeue(forCharger: c) { plug(next, charger: c) }
         } else if vehicles[v].state == .queued {
@@ -206,7 +211,6 @@ extension Simulation {
         }
         vehicles[v].state = .onRoute
         record(.departure, vehicle: v)
-        requestControl()
     }
 
     // MARK: Blocks and trips

@@ -22,6 +22,8 @@ public final class Simulation {
     var failure: String?
 
     // MARK: State (flat arrays indexed like the scenario)
+    // Exclusivity is unchecked on the hot arrays: the engine is single-threaded and never
+    // overlaps accesses, and the dynamic checks cost a quarter of a year-long run.
     struct VehicleRuntime {
         var soc: Double
         var state: VehicleState
@@ -72,11 +74,11 @@ public final class Simulation {
         var syncedAt: Double
     }
 
-    var vehicles: [VehicleRuntime] = []
-    var chargers: [ChargerRuntime] = []
-    var sessions: [SessionRuntime] = []
+    @exclusivity(unchecked) var vehicles: [VehicleRuntime] = []
+    @exclusivity(unchecked) var chargers: [ChargerRuntime] = []
+    @exclusivity(unchecked) var sessions: [SessionRuntime] = []
     /// Open sessions, in charger order (the order policies see).
-    var plugged: [Int] = []
+    @exclusivity(unchecked) var plugged: [Int] = []
     /// Vehicles waiting for a charger, in arrival order.
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
@@ -84,10 +86,14 @@ public final class Simulation {
     var freeChargerCount = 0
     /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
     var deferredError: Error?
-    var events = EventQueue()
+    @exclusivity(unchecked) var events = EventQueue()
 
     // Scenario lookups, computed once.
     let types: [VehicleType]
+    /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
+    let curves: [ChargingCurve]
+    let capacities: [Double]
+    let efficiencies: [Double]
     let vehicleTypeIndex: [Int]
     let vehicleIndexByID: [String: Int]
     let chargerIndexByID: [String: Int]
@@ -102,10 +108,10 @@ public final class Simulation {
     var lastControlTime = -Double.infinity
     var lastRequestedControl = -Double.infinity
     var pendingGridTick = -Double.infinity
-    var views: [SessionView] = []
-    var viewSlots: [Int] = []
-    var requests: [Double] = []
-    var cabinetSums: [Double] = []
+    @exclusivity(unchecked) var views: [SessionView] = []
+    @exclusivity(unchecked) var viewSlots: [Int] = []
+    @exclusivity(unchecked) var requests: [Double] = []
+    @exclusivity(unchecked) var cabinetSums: [Double] = []
     var baseKW = 0.0
     var preconditionKW = 0.0
 
@@ -117,19 +123,19 @@ public final class Simulation {
     var bookedBaseKW = 0.0
     var bookedPreconditionKW = 0.0
     var bookedPlugged = 0
-    var reachedBuffer: [Int] = []
+    @exclusivity(unchecked) var reachedBuffer: [Int] = []
     var utcOffsetS = 0.0
     var utcOffsetValidUntil = -Double.infinity
     var monthEnd = -Double.infinity
     var monthPeakKW = 0.0
 
     // Accumulated results.
-    var summary = RunSummary()
+    @exclusivity(unchecked) var summary = RunSummary()
     var demandCost = 0.0
     var preconditionKWh = 0.0
-    var loadProfile: [LoadSample] = []
-    var eventRecords: [EventRecord] = []
-    var tripRecords: [TripRecord] = []
+    @exclusivity(unchecked) var loadProfile: [LoadSample] = []
+    @exclusivity(unchecked) var eventRecords: [EventRecord] = []
+    @exclusivity(unchecked) var tripRecords: [TripRecord] = []
     var warnings: [String] = []
     var droppedWarnings = 0
     var eventsProcessed = 0
@@ -148,6 +154,9 @@ public final class Simulation {
         self.lastBooking = scenario.start
         self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
         types = scenario.vehicleTypes
+        curves = types.map(\.curve)
+        capacities = types.map(\.usableKWh)
+        efficiencies = types.map(\.chargingEfficiency)
         var typeByName: [String: Int] = [:]
         for (i, t) in types.enumerated() { typeByName[t.name] = i }
         vehicleTypeIndex = scenario.vehicles.map { typeByName[$0.typeName]! }
