@@ -76,6 +76,7 @@ func coreBench(buses: Int, chargers: Int, days: Int, keepEverything: Bool) {
         print(String(format: "  energy %.0f kWh, peak %.0f kW (limit %.0f), unmet %d, missed %d, shortfall %.1f kWh, min SOC %.3f, utilisation %.3f, clamps %d, cost %.0f",
                      s.energyKWh, s.peakKW, r.siteLimitKW, s.unmetVehicles, s.missedDepartures, s.shortfallKWh, s.minSOC,
                      s.chargerUtilisation, s.clamps, s.costTotal))
+        print("  events \(sim.eventsProcessed), control ticks \(sim.controlCount), session views \(sim.sessionViewsShown)")
         print(String(format: "  max RSS so far %.0f MiB", maxResidentMiB()))
     } catch {
         print("\(scenario.name) failed: \(error)")

@@ -45,7 +45,9 @@ extension Simulation {
     /// its mean load (one load sample), the peak, and the energy cost.
     func bookInterval(to time: Double) {
         reachedBuffer.removeAll(keepingCapacity: true)
-        for slot in plugged where sync(slot, to: time) { reachedBuffer.append(slot) }
+        // Only sessions the last control gave power can have drawn since (later plug-ins start at
+        // 0 kW; closed sessions were brought up to date when they closed).
+        for slot in viewSlots where sync(slot, to: time) { reachedBuffer.append(slot) }
         let t0 = lastBooking
         let dt = time - t0
         if dt > 0 {
@@ -83,12 +85,10 @@ extension Simulation {
     /// Remembers the state the next booked interval starts from (after powers are set).
     func markBookingStart() {
         var instant = 0.0, granted = 0.0
-        for slot in plugged {
-            let s = sessions[slot]
-            if s.reached || !(s.powerKW > 0) || s.plugIn > now { continue }
-            let ti = vehicles[s.vehicle].typeIndex
-            granted += s.powerKW
-            instant += min(s.powerKW, curves[ti].powerKW(atSOC: vehicles[s.vehicle].soc))
+        for i in 0..<viewSlots.count {
+            let kw = sessions[viewSlots[i]].powerKW
+            granted += kw
+            instant += min(kw, views[i].vehicleMaxKW)
         }
         bookedInstantKW = instant
         bookedGrantedKW = granted
@@ -124,6 +124,7 @@ extension Simulation {
     func control(at t: Double) throws {
         if t == lastControlTime { return }
         lastControlTime = t
+        controlCount += 1
         bookInterval(to: t)
         defer { markBookingStart() }
         let s = scenario
@@ -161,6 +162,7 @@ extension Simulation {
                                         start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
+            sessionViewsShown += views.count
             try policy.allocate(context, sessions: views, powerKW: &requests)
             clampRequests(headroomKW: headroom)
             for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
@@ -192,14 +194,18 @@ extension Simulation {
         if !cabinetSums.isEmpty {
             for c in cabinetSums.indices { cabinetSums[c] = 0 }
             for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
-            for c in cabinetSums.indices where cabinetSums[c] > cabinetMaxKW[c] {
-                let f = cabinetMaxKW[c] / cabinetSums[c]
-                let counts = cabinetSums[c] > cabinetMaxKW[c] * (1 + 1e-12)
-                for i in 0..<n where views[i].cabinetIndex == c && requests[i] > 0 {
-                    total -= requests[i] * (1 - f)
-                    requests[i] *= f
-                    if counts { countClamp(i) }
-                }
+            // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
+            for c in cabinetSums.indices {
+                let sum = cabinetSums[c]
+                cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
+            }
+            for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
+                let f = cabinetSums[views[i].cabinetIndex]
+                if f == 1 { continue }
+                let scale = abs(f)
+                total -= requests[i] * (1 - scale)
+                requests[i] *= scale
+                if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
             }
         }
         if total > headroomKW {
@@ -230,6 +236,10 @@ extension Simulation {
             record(.powerChange, vehicle: v, powerKW: min(kw, curves[ti].powerKW(atSOC: vehicles[v].soc)))
         }
         guard kw > 0 else { return }
+        // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what is
+        // wanted, the target is not reached before then (skips the closed form for most sessions).
+        let wantedDrawnKWh = (sessions[slot].targetSOC - vehicles[v].soc) * capacities[ti] / efficiencies[ti]
+        if wantedDrawnKWh > kw * (nextGrid - now) / 3600 * (1 + 1e-9) { return }
         let toTarget = curves[ti].timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
                                                  capacityKWh: capacities[ti], efficiency: efficiencies[ti])
         let at = now + toTarget

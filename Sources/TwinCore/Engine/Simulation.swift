@@ -138,7 +138,11 @@ public final class Simulation {
     @exclusivity(unchecked) var tripRecords: [TripRecord] = []
     var warnings: [String] = []
     var droppedWarnings = 0
-    var eventsProcessed = 0
+    /// Events handled and control ticks run so far (for benchmarks and the REPL).
+    public internal(set) var eventsProcessed = 0
+    public internal(set) var controlCount = 0
+    /// Sessions shown to the policy so far, summed over ticks.
+    public internal(set) var sessionViewsShown = 0
 
     /// Builds a simulation; the scenario is validated first.
     ///
