@@ -144,10 +144,10 @@ extension Simulation {
             let soc = vehicles[v].soc
             let wanted = (ses.targetSOC - soc) * capacities[ti]
             let curveKW = curves[ti].powerKW(atSOC: soc)
-            let chargerKW = s.chargers[ses.charger].maxKW
+            let chargerKW = chargerMaxKW[ses.charger]
             views.append(SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
-                vehicleID: s.vehicles[v].id, chargerID: s.chargers[ses.charger].id, arrival: ses.arrival,
+                vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
                 maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
                 efficiency: efficiencies[ti], capacityKWh: capacities[ti],

@@ -93,6 +93,9 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
+    let vehicleIDs: [String]
+    let chargerIDs: [String]
+    let chargerMaxKW: [Double]
     let efficiencies: [Double]
     let vehicleTypeIndex: [Int]
     let vehicleIndexByID: [String: Int]
@@ -160,6 +163,9 @@ public final class Simulation {
         types = scenario.vehicleTypes
         curves = types.map(\.curve)
         capacities = types.map(\.usableKWh)
+        vehicleIDs = scenario.vehicles.map(\.id)
+        chargerIDs = scenario.chargers.map(\.id)
+        chargerMaxKW = scenario.chargers.map(\.maxKW)
         efficiencies = types.map(\.chargingEfficiency)
         var typeByName: [String: Int] = [:]
         for (i, t) in types.enumerated() { typeByName[t.name] = i }
