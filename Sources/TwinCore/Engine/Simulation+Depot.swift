@@ -234,7 +234,7 @@ extension Simulation {
         leave(v)
         vehicles[v].activeBlock = b
         record(.tripStart, vehicle: v)
-        events.push(time: blockLegs[b][0].arrival, kind: .tripEnd, a: v, b: 0)
+        events.push(time: leg(b, 0).arrival, kind: .tripEnd, a: v, b: 0)
     }
 
     func recordTripStart(vehicle v: Int, leg: Int) {
@@ -244,8 +244,8 @@ extension Simulation {
     func endTrip(vehicle v: Int, leg: Int) throws {
         let b = vehicles[v].activeBlock
         guard b >= 0 else { return }
-        let legs = blockLegs[b]
-        let trip = legs[leg]
+        let legs = legCount(b)
+        let trip = self.leg(b, leg)
         let type = types[vehicles[v].typeIndex]
         let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival))
         let energy = type.tripEnergy(trip, ambientC: ambient)
@@ -272,9 +272,10 @@ extension Simulation {
                 shortfallKWh: shortfall, belowReserve: below))
         }
         record(.tripEnd, vehicle: v)
-        if leg + 1 < legs.count {
-            if options.keepEvents { events.push(time: legs[leg + 1].departure, kind: .tripStart, a: v, b: leg + 1) }
-            events.push(time: legs[leg + 1].arrival, kind: .tripEnd, a: v, b: leg + 1)
+        if leg + 1 < legs {
+            let next = self.leg(b, leg + 1)
+            if options.keepEvents { events.push(time: next.departure, kind: .tripStart, a: v, b: leg + 1) }
+            events.push(time: next.arrival, kind: .tripEnd, a: v, b: leg + 1)
         } else {
             vehicles[v].activeBlock = -1
             try arrive(v)
@@ -319,7 +320,7 @@ extension Simulation {
         let block = scenario.blocks[b]
         let type = types[vehicles[blockVehicle[b]].typeIndex]
         let ambient = scenario.weather.ambientC(at: now)
-        let estimate = blockLegs[b].reduce(0) { $0 + type.tripEnergy($1, ambientC: ambient).totalKWh }
+        let estimate = block.legs.reduce(0) { $0 + type.tripEnergy($1, ambientC: ambient).totalKWh }
         return BlockView(index: b, id: block.id, vehicleID: block.vehicleID, departure: block.departure,
                          arrival: block.arrival, distanceKM: block.distanceKM, energyEstimateKWh: estimate)
     }
