@@ -65,8 +65,8 @@ extension Simulation {
             refreshLocalTime(t0)
             if t0 >= monthEnd { startMonth(at: t0) }
             if siteKW > monthPeakKW { monthPeakKW = siteKW }
-            summary.costEnergy += (intervalDrawnKWh + (otherKW + bookedBaseKW) * hours)
-                * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            summary.costEnergy += intervalDrawnKWh * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            summary.costEnergy += constantLoadCost(kw: otherKW + bookedBaseKW, from: t0, to: time)
             if options.keepLoadProfile {
                 let sample = LoadSample(time: t0, chargersKW: avgKW + otherKW, baseKW: bookedBaseKW, plugged: bookedPlugged)
                 if let last = loadProfile.last, last.chargersKW == sample.chargersKW, last.baseKW == sample.baseKW,
@@ -97,7 +97,22 @@ extension Simulation {
         bookedPlugged = plugged.count
     }
 
-    var pluggedChargers: Int { plugged.count }
+    /// Cost of a constant load over an interval that may cross price bands: with nothing plugged
+    /// in there are no ticks, so the base load's interval can be long. Priced per quarter hour.
+    func constantLoadCost(kw: Double, from t0: Double, to t1: Double) -> Double {
+        guard kw > 0 else { return 0 }
+        var cost = 0.0
+        var t = t0
+        while t < t1 {
+            let next = min(t1, ((t / 900).rounded(.down) + 1) * 900)
+            refreshLocalTime(t)
+            cost += kw * (next - t) / 3600 * scenario.tariff.price(at: t, utcOffsetS: utcOffsetS)
+            t = next
+        }
+        refreshLocalTime(t0)
+        return cost
+    }
+
 
     func refreshLocalTime(_ t: Double) {
         if t >= utcOffsetValidUntil || t < utcOffsetValidUntil - 4e7 {

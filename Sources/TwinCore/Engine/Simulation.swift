@@ -194,6 +194,7 @@ public final class Simulation {
         freeChargerCount = chargers.count
         summary.minSOC = scenario.vehicles.map(\.initialSOC).min() ?? 1
         scheduleInitialEvents()
+        bookedBaseKW = baseKW
     }
 
     func scheduleInitialEvents() {
