@@ -65,7 +65,7 @@ extension VehicleType {
     }
 
     static func double(_ raw: Any) -> Double? {
-        if raw is Bool { return nil }
+        if type(of: raw) == Bool.self { return nil }
         if let d = raw as? Double { return d }
         if let i = raw as? Int { return Double(i) }
         if let i = raw as? Int64 { return Double(i) }
