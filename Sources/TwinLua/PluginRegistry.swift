@@ -108,8 +108,12 @@ public final class PluginRegistry {
     public private(set) var notes: [String] = []
 
     /// Discovers and validates every plugin. Throws the first bad plugin's error (naming the file).
-    public init(roots: [String], stdlibDirectory: String) throws {
+    /// Folder notes are relative to (`./plugins`).
+    public let workingDirectory: String
+
+    public init(roots: [String], stdlibDirectory: String, workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
         self.roots = roots
+        self.workingDirectory = PluginRegistry.absolute(workingDirectory)
         self.stdlibDirectory = stdlibDirectory
         try reload()
     }
@@ -160,7 +164,7 @@ public final class PluginRegistry {
             for (kind, file) in Self.pluginFiles(root: root) {
                 let entry = try reader.read(file: file, kind: kind, root: root)
                 if let previous = found[entry.name] {
-                    notes.append("plugin '\(entry.name)' from \(Self.relative(root)) overrides \(previous.displayPath)")
+                    notes.append("plugin '\(entry.name)' from \(Self.relative(root, to: workingDirectory)) overrides \(previous.displayPath)")
                 }
                 found[entry.name] = entry
             }
@@ -203,8 +207,7 @@ public final class PluginRegistry {
     }
 
     /// A root as notes show it: relative to the working directory when inside it.
-    static func relative(_ path: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
+    static func relative(_ path: String, to cwd: String) -> String {
         if path == cwd { return "." }
         if path.hasPrefix(cwd + "/") { return "./" + path.dropFirst(cwd.count + 1) }
         return path

@@ -128,7 +128,8 @@ public final class Session {
         cancelFlag.pointee = 0
         lua = try LuaState()
         registry = try PluginRegistry(roots: Session.pluginRoots(home: home, options: options),
-                                      stdlibDirectory: (home as NSString).appendingPathComponent("stdlib"))
+                                      stdlibDirectory: (home as NSString).appendingPathComponent("stdlib"),
+                                      workingDirectory: options.workingDirectory)
         for n in registry.notes { options.notes(n) }
         try validateOverrides()
         let stdlib = (home as NSString).appendingPathComponent("stdlib")
