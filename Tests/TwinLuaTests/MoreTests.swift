@@ -66,3 +66,34 @@ import TwinCore
         #expect(TwinTime.iso(1_768_192_200, timeZone: "Europe/Berlin") == "2026-01-12T05:30:00")
     }
 }
+
+@Suite struct SessionLoopTests {
+    @Test func progressChunksDoNotChangeTheResult() throws {
+        let session = try makeSession()
+        let sc = try session.loadScenario(path: referencePath("S2.json"))
+        let plain = try session.run(scenario: sc, policy: "llf").result
+        var reports: [(Double, Double, Double)] = []
+        session.progress = { now, start, end in reports.append((now, start, end)) }
+        let chunked = try session.run(scenario: sc, policy: "llf").result
+        #expect(chunked.summary == plain.summary)
+        #expect(chunked.sessions == plain.sessions)
+        #expect(!reports.isEmpty)
+        #expect(reports.allSatisfy { $0.1 == sc.start && $0.2 == sc.end && $0.0 >= sc.start && $0.0 <= sc.end })
+    }
+
+    @Test func aFailingPluginInAScriptRunGivesThePluginPositionAndTheStateGoesOn() throws {
+        let dir = makeTempDir()
+        write(policyPlugin("spin", body: "    while true do end"), to: dir + "/plugins/policies/spin.lua")
+        write("local s = twin.load_scenario('\(referencePath("S1.json"))')\nlocal r = twin.run(s, { policy = 'spin' })\n", to: dir + "/script.lua")
+        let session = try makeSession(cwd: dir)
+        session.pluginInstructionLimit = 1_000_000
+        do {
+            try session.runScript(path: "script.lua")
+            Issue.record("expected failure")
+        } catch let e as LuaError {
+            #expect(e.message.hasPrefix("plugins/policies/spin.lua:5: instruction limit exceeded"), "\(e.message)")
+        }
+        let ok = try session.lua.run("return tostring(twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'edf' }))", chunkName: "=repl")
+        #expect(ok.first?.stringValue?.hasPrefix("<result S1 edf") == true, "\(ok)")
+    }
+}
