@@ -16,7 +16,7 @@
 --   * site grid connection 1600 kW with 60 kW of workshop/lighting base load: the cabinets and
 --     dispensers could draw 3000 kW, so the charging policy decides who charges when.
 --   * Berlin, Monday 2026-01-12 to Monday 2026-01-19, hourly temperatures around -8..+3 C.
---   * time-of-use tariff (cheap nights) with a demand charge on the week's peak.
+--   * time-of-use tariff (cheap nights) with a demand charge on the peak.
 -- Policy: least laxity first; behaviours: first free bay, precondition before cold departures.
 
 local DAYS = 7
@@ -107,7 +107,7 @@ end
 local weather = twin.weather { hourly = hourly, start = at(0, 0) }
 
 ---------------------------------------------------------------------------------------------
--- Tariff: night energy is cheap, the evening peak dear; a demand charge on the week's peak.
+-- Tariff: night energy is cheap, the evening peak dear; a demand charge on the month's peak.
 local tariff = twin.tariff {
   default_price = 0.24,
   bands = {
@@ -115,7 +115,7 @@ local tariff = twin.tariff {
     { from_h = 17, to_h = 20, price = 0.32 },
     { from_h = 22, to_h = 24, price = 0.18 },
   },
-  demand_charge_per_kw = 2.5,              -- per kW of the week's peak (about 130 per kW-year)
+  demand_charge_per_kw = 10,               -- per kW of the calendar month's peak site load
 }
 
 ---------------------------------------------------------------------------------------------
