@@ -15,7 +15,7 @@ local bus = twin.vehicle_type {
 local vehicles, chargers, visits = {}, {}, {}
 for i = 1, 10 do
   local id = string.format("V%02d", i)
-  vehicles[i] = { id = id, type = "B300", soc = 0.30 }
+  vehicles[i] = { id = id, type = "B300", soc = 0.30, at_depot = false }   -- arrives with its visit
   chargers[i] = twin.charger { id = string.format("C%02d", i), max_kw = 150 }
   visits[i] = { vehicle = id, arrival = "2026-01-12T20:00", departure = "2026-01-13T05:00",
                 soc = 0.30, target_soc = 0.90 }
