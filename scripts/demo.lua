@@ -15,7 +15,7 @@
 --     A dispenser stays with its bus until the bus leaves, so the depot needs a bay per bus.
 --   * site grid connection 1600 kW with 60 kW of workshop/lighting base load: the cabinets and
 --     dispensers could draw 3000 kW, so the charging policy decides who charges when.
---   * Berlin, Monday 2026-01-12 to Monday 2026-01-19, hourly temperatures around -8..+3 C.
+--   * Berlin, Monday 2026-01-12 00:00 to Monday 2026-01-19 06:00, hourly temperatures -8..+3 C.
 --   * time-of-use tariff (cheap nights) with a demand charge on the peak.
 -- Policy: least laxity first; behaviours: first free bay, precondition before cold departures.
 
@@ -188,7 +188,9 @@ end
 ---------------------------------------------------------------------------------------------
 local scenario = twin.scenario {
   name = "Winter week, 60 e-buses",
-  start = at(0, 0), ["end"] = at(DAYS, 0), time_zone = "Europe/Berlin",
+  -- Ends on Monday 06:00 rather than midnight, so the last night's charging is complete (a
+  -- session cut off by the end of the run would count as unmet).
+  start = at(0, 0), ["end"] = at(DAYS, 6 * 60), time_zone = "Europe/Berlin",
   step_s = 300, seed = 42,
   vehicle_types = { e12, e18, midi },
   vehicles = vehicles,
