@@ -44,28 +44,28 @@ end
 ---------------------------------------------------------------------------------------------
 -- Vehicle types. Curves give the power drawn at the charger by SOC: flat, then tapering above
 -- ~80 % as the battery management limits current. HVAC is a heat pump: heat loss through the
--- body (ua_kw_per_k x (setpoint - ambient)) divided by its COP; in winter it is 10-20 % of the
--- trip energy.
+-- body (ua_kw_per_k x (setpoint - ambient)) divided by its COP, plus fans and controls
+-- (auxiliary_kw); in winter it is 10-20 % of the trip energy.
 local e12 = twin.vehicle_type {
   name = "E12", usable_kwh = 350, min_soc = 0.0, max_soc = 1.0, reserve_soc = 0.15,
   curve = { { 0.0, 150 }, { 0.80, 150 }, { 0.90, 90 }, { 1.0, 30 } },
   efficiency = 0.94, kwh_per_km = 1.10, mass_kg = 14500,
   drivetrain_efficiency = 0.9, regen_efficiency = 0.6,
-  hvac = { setpoint_c = 18, ua_kw_per_k = 0.40, cop = 2.3, max_kw = 20 },
+  hvac = { setpoint_c = 18, ua_kw_per_k = 0.40, cop = 2.3, auxiliary_kw = 0.5 },
 }
 local e18 = twin.vehicle_type {
   name = "E18", usable_kwh = 500, min_soc = 0.0, max_soc = 1.0, reserve_soc = 0.15,
   curve = { { 0.0, 150 }, { 0.80, 150 }, { 0.92, 80 }, { 1.0, 40 } },
   efficiency = 0.93, kwh_per_km = 1.45, mass_kg = 20000,
   drivetrain_efficiency = 0.9, regen_efficiency = 0.6,
-  hvac = { setpoint_c = 18, ua_kw_per_k = 0.60, cop = 2.3, max_kw = 28 },
+  hvac = { setpoint_c = 18, ua_kw_per_k = 0.60, cop = 2.3, auxiliary_kw = 0.8 },
 }
 local midi = twin.vehicle_type {
   name = "MIDI", usable_kwh = 250, min_soc = 0.0, max_soc = 1.0, reserve_soc = 0.15,
   curve = { { 0.0, 100 }, { 0.82, 100 }, { 1.0, 20 } },
   efficiency = 0.95, kwh_per_km = 0.85, mass_kg = 10000,
   drivetrain_efficiency = 0.9, regen_efficiency = 0.6,
-  hvac = { setpoint_c = 18, ua_kw_per_k = 0.28, cop = 2.3, max_kw = 14 },
+  hvac = { setpoint_c = 18, ua_kw_per_k = 0.28, cop = 2.3, auxiliary_kw = 0.4 },
 }
 
 -- The fleet: ids B01..B60; the first 24 are E12, then 16 E18, then 20 MIDI.
