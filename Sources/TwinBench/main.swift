@@ -1,3 +1,4 @@
 // `make bench`: performance figures, printed, never asserted (tests stay deterministic).
 runLuaHostBenchmarks()
 runCoreBenchmarks()
+runLuaPolicyBenchmarks()

@@ -259,6 +259,7 @@ final class PluginHost {
         local K = 14
         local ctx, sessions, pool, out = {}, {}, {}, {}
         local price_at = fast.price_at
+        local tointeger = math.tointeger
         return function(buf, n, now, step, limit, base, headroom, price, start, stop)
           ctx.now, ctx.step_s, ctx.site_limit_kw, ctx.base_kw = now, step, limit, base
           ctx.headroom_kw, ctx.price, ctx.start, ctx["end"] = headroom, price, start, stop
@@ -268,7 +269,7 @@ final class PluginHost {
             local o = (i - 1) * K
             local s = pool[i]
             if s == nil then s = {}; pool[i] = s end
-            s.id = math.tointeger(buf[o + 1]) or buf[o + 1]
+            s.id = tointeger(buf[o + 1])
             s.vehicle_id = vids[buf[o + 2]]
             s.charger_id = cids[buf[o + 3]]
             s.cabinet_id = cabids[buf[o + 4]]

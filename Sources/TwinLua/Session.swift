@@ -411,6 +411,7 @@ public final class Session {
         let full = resolve(path)
         guard let text = try? String(contentsOfFile: full, encoding: .utf8) else { throw SessionError("\(path): cannot read the file") }
         cancelFlag.pointee = 0
+        lua.clearCancellation()
         let saved = currentScriptSource
         currentScriptSource = ScenarioSource(path: path, text: text)
         defer { currentScriptSource = saved }

@@ -1,0 +1,78 @@
+import Foundation
+import LuaHost
+import TwinCore
+import TwinLua
+
+/// Counts policy calls and the time spent in them (wraps any policy).
+final class TimedPolicy: ChargingPolicy {
+    let inner: ChargingPolicy
+    var calls = 0
+    var sessions = 0
+    var seconds = 0.0
+    init(_ inner: ChargingPolicy) { self.inner = inner }
+    var name: String { inner.name }
+    func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        let t = DispatchTime.now().uptimeNanoseconds
+        try inner.allocate(context, sessions: sessions, powerKW: &powerKW)
+        seconds += Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        calls += 1
+        self.sessions += sessions.count
+    }
+}
+
+/// The Lua `llf` plugin against the Swift primitive on the engine benchmark's generated depot.
+/// Target: under 10 s and within 3x of Swift.
+func runLuaPolicyBenchmarks() {
+    print("== TwinLua policy benchmarks ==")
+    luaPolicyBench(buses: 100, chargers: 40, days: 30)
+}
+
+func luaPolicyBench(buses: Int, chargers: Int, days: Int) {
+    let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days)
+    let options = RunOptions(keepEvents: false, keepTrips: false, keepSessions: true, keepLoadProfile: true)
+    do {
+        // Swift primitive.
+        let swiftPolicy = TimedPolicy(SortedPolicy(name: "llf", key: .laxity))
+        var t = Date()
+        let swift = try Simulation(scenario: scenario, policy: swiftPolicy, options: options).result()
+        let swiftS = Date().timeIntervalSince(t)
+
+        // Lua plugin (through the session, as `twin run` does).
+        let session = try Session(options: SessionOptions(notes: { _ in }))
+        t = Date()
+        let lua = try session.run(scenario: scenario, policy: "llf", options: options).result
+        let luaS = Date().timeIntervalSince(t)
+
+        // The same plugin with a Lua key function (calls back into Lua per session).
+        let dir = NSTemporaryDirectory() + "twin-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/policies", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        return twin.policy { name = "llf_key", version = "1", api = "1", allocate = function(ctx, params)
+          local now = ctx.now
+          return twin.alloc.sorted(ctx, function(s)
+            return (s.departure - now) - s.energy_wanted_kwh / (s.vehicle_max_kw * s.efficiency) * 3600 end)
+        end }
+        """.write(toFile: dir + "/policies/llf_key.lua", atomically: true, encoding: .utf8)
+        let keyed = try Session(options: SessionOptions(pluginDirectories: [dir], notes: { _ in }))
+        t = Date()
+        let luaKey = try keyed.run(scenario: scenario, policy: "llf_key", options: options).result
+        let luaKeyS = Date().timeIntervalSince(t)
+
+        let ticks = max(1, swiftPolicy.calls)
+        let meanSessions = Double(swiftPolicy.sessions) / Double(ticks)
+        print(String(format: "%@: %d control ticks, %.1f plugged sessions per tick on average", scenario.name, ticks, meanSessions))
+        print(String(format: "  Swift llf primitive : run %.3f s (policy %.1f us/tick)", swiftS, swiftPolicy.seconds / Double(ticks) * 1e6))
+        print(String(format: "  Lua llf plugin      : run %.3f s = %.2fx Swift; policy call ~%.1f us/tick more (ctx refresh + Lua call + read back)",
+                     luaS, luaS / swiftS, (luaS - swiftS) / Double(ticks) * 1e6))
+        print(String(format: "  Lua key function    : run %.3f s = %.2fx Swift; ~%.1f us/tick more", luaKeyS, luaKeyS / swiftS,
+                     (luaKeyS - swiftS) / Double(ticks) * 1e6))
+        let same = lua.summary == swift.summary
+        print(String(format: "  same result as Swift: %@ (energy %.1f vs %.1f kWh, peak %.1f vs %.1f kW); key-function variant energy %.1f kWh",
+                     same ? "yes" : "NO", lua.summary.energyKWh, swift.summary.energyKWh, lua.summary.peakKW, swift.summary.peakKW,
+                     luaKey.summary.energyKWh))
+        print(String(format: "  target: < 10 s and within 3x -> %@", luaS < 10 && luaS <= 3 * swiftS ? "met" : "NOT met"))
+    } catch {
+        print("Lua policy benchmark failed: \(error)")
+    }
+}
