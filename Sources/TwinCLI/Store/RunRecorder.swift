@@ -1,0 +1,27 @@
+import Foundation
+import TwinLua
+import TwinStore
+
+/// Turns a session's runs into the store's run metadata.
+enum RunRecorder {
+    static func metadata(_ run: SessionRun, file: String) -> RunMetadata {
+        RunMetadata(
+            scenario: ScenarioSource(name: run.scenarioName, path: run.scenarioPath ?? file, text: run.scenarioSource ?? ""),
+            policy: PluginVersion(name: run.policy.name, version: run.policy.version),
+            behaviours: run.behaviours.map { PluginVersion(name: $0.name, version: $0.version) },
+            parametersJSON: run.parametersJSON, seed: run.seed, hostVersion: TwinCLI.version,
+            startedAt: run.startedAt, finishedAt: run.startedAt.addingTimeInterval(run.wallTimeS),
+            wallTimeS: run.wallTimeS)
+    }
+
+    /// What is known of a run that failed before it finished: the file, the policy asked for.
+    static func failedMetadata(file: String, session: Session, started: Date) -> RunMetadata {
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        return RunMetadata(
+            scenario: ScenarioSource(name: session.currentScenarioName ?? name, path: file, text: text),
+            policy: PluginVersion(name: session.lastPolicyName ?? "?", version: nil),
+            behaviours: [], parametersJSON: "{}", seed: 0, hostVersion: TwinCLI.version,
+            startedAt: started, finishedAt: Date(), wallTimeS: Date().timeIntervalSince(started))
+    }
+}

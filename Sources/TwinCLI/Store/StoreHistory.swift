@@ -1,0 +1,26 @@
+import TwinCore
+import TwinLua
+import TwinStore
+
+/// `twin.runs.list()` and `twin.runs.get(id)` in Lua, served by the SQLite store.
+final class StoreHistory: RunHistory {
+    private let store: RunStore
+
+    init(store: RunStore) { self.store = store }
+
+    func list(limit: Int?) throws -> [RunHistoryEntry] {
+        try store.listRuns(limit: limit).map { row in
+            let metrics = Dictionary(uniqueKeysWithValues: (try? store.metrics(row.id))?.map { ($0.name, $0.value) } ?? [])
+            return RunHistoryEntry(id: row.id, scenario: row.scenarioName, policy: row.policy, status: row.status.rawValue,
+                                   startedAt: row.startedAt, peakKW: metrics["peak_kw"], energyKWh: metrics["energy_kwh"])
+        }
+    }
+
+    func get(id: Int64) throws -> RunResult {
+        let stored = try store.loadRun(id)
+        guard let result = stored.result else {
+            throw CLIError.badInput("run \(id) failed and has no results: \(stored.row.error ?? "")")
+        }
+        return result
+    }
+}
