@@ -19,7 +19,7 @@ import Testing
             process.currentDirectoryURL = directory
             var environment = ProcessInfo.processInfo.environment
             environment["HOME"] = directory.path
-            environment["TERM"] = "dumb"
+            environment["TERM"] = "xterm"
             process.environment = environment
             process.standardInput = input
             process.standardOutput = output
