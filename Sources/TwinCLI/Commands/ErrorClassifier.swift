@@ -16,7 +16,8 @@ enum ErrorClassifier {
             let text = lua.traceback.map { "\(lua.message)\n\($0)" } ?? lua.message
             return lua.kind == .syntax ? .badInput(lua.message) : .runFailed(text)
         default:
-            if let input = error as? BadInputError { return .badInput(input.description) }
+            // Plugin problems found before a run (unknown name, bad manifest, mistyped parameter) are input.
+            if let plugin = error as? PluginError { return .badInput(plugin.description) }
             return .runFailed("\(error)")
         }
     }

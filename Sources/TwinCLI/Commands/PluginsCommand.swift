@@ -28,8 +28,8 @@ struct PluginsCommand: TwinCommand {
                 throw CLIError.usage("missing plugin NAME (see 'twin plugins')", command: name)
             }
             let wanted = arguments.positionals[1]
-            guard let entry = session.registry.entry(named: wanted) else {
-                let known = session.registry.entries.map(\.name).joined(separator: ", ")
+            guard let entry = session.registry.plugin(wanted) else {
+                let known = session.registry.all.map(\.name).joined(separator: ", ")
                 throw CLIError.badInput("no plugin named '\(wanted)'; known: \(known)")
             }
             console.out(PluginListing.details(entry))

@@ -57,7 +57,7 @@ struct ReplCommand: TwinCommand {
                     : rows.map { "\($0.id)  \($0.startedAt)  \($0.status.rawValue)  \($0.scenarioName)  \($0.policy)" }.joined(separator: "\n")
             }
         }
-        let reference = session.homeDirectory.flatMap { try? String(contentsOfFile: $0 + "/docs/lua-api.md", encoding: .utf8) }
+        let reference = try? String(contentsOfFile: session.home + "/docs/lua-api.md", encoding: .utf8)
         let commands = ReplCommands(session: session, listRuns: listRuns, apiReference: reference)
         let interrupt = InterruptHandler.install(session: session)
         defer { interrupt.uninstall() }

@@ -5,8 +5,8 @@ enum PluginListing {
     /// One plugin per line: name, kind, version, source folder.
     static func table(_ registry: PluginRegistry) -> String {
         var table = TextTable(["NAME", "KIND", "VERSION", "SOURCE", "DESCRIPTION"])
-        for entry in registry.entries {
-            table.add([entry.name, entry.kind.rawValue, entry.version, entry.path, entry.description])
+        for entry in registry.all {
+            table.add([entry.name, entry.kind.rawValue, entry.version, entry.displayPath, entry.description])
         }
         return table.rendered
     }
@@ -19,7 +19,7 @@ enum PluginListing {
             "  source: \(entry.path)",
         ]
         if !entry.requires.isEmpty {
-            lines.append("  requires: " + entry.requires.map { "\($0.name) \($0.version ?? "")" }.joined(separator: ", "))
+            lines.append("  requires: " + entry.requires.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if entry.params.isEmpty {
             lines.append("  parameters: none")
@@ -27,7 +27,7 @@ enum PluginListing {
             lines.append("  parameters (set with --set \(entry.name).NAME=VALUE):")
             var table = TextTable(["    NAME", "TYPE", "DEFAULT", "UNIT", "HELP"])
             for param in entry.params {
-                table.add(["    " + param.name, param.type, param.defaultText, param.unit ?? "", param.help ?? ""])
+                table.add(["    " + param.name, param.type.rawValue, param.defaultValue.description, param.unit ?? "", param.help ?? ""])
             }
             lines.append(table.rendered)
         }

@@ -40,7 +40,7 @@ final class ReplCommands {
                 console.out(PluginListing.table(session.registry))
             case ":reload":
                 try session.reloadPlugins()
-                console.out("reloaded \(session.registry.entries.count) plugins")
+                console.out("reloaded \(session.registry.all.count) plugins")
             case ":load":
                 guard let argument else {
                     console.note("usage: :load FILE")
@@ -64,7 +64,7 @@ final class ReplCommands {
 
     private func help(_ name: String?) -> String {
         guard let name, !name.isEmpty else { return Self.overview }
-        if let entry = session.registry.entry(named: name) {
+        if let entry = session.registry.plugin(name) {
             return PluginListing.details(entry)
         }
         if let section = apiReference.flatMap({ Self.section(of: $0, mentioning: name) }) {
