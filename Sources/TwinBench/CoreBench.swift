@@ -11,7 +11,7 @@ func runCoreBenchmarks() {
 
 /// A depot of `buses` buses, `chargers` 150 kW dispensers in cabinets of four (400 kW each), one
 /// block of four trips a day per bus, winter/summer and day/night temperatures, 5-minute control.
-func makeBenchDepot(buses: Int, chargers: Int, days: Int, seed: UInt64 = 42) -> Scenario {
+func makeBenchDepot(buses: Int, chargers: Int, days: Int, siteLimitFraction: Double = 0.4, seed: UInt64 = 42) -> Scenario {
     var rng = SplitMix64(seed: seed)
     let start = 1_704_067_200.0  // 2024-01-01T00:00:00Z
     let day = 86_400.0
@@ -51,16 +51,16 @@ func makeBenchDepot(buses: Int, chargers: Int, days: Int, seed: UInt64 = 42) -> 
         temps.append(seasonal + daily)
     }
     return Scenario(name: "bench-\(buses)x\(days)", vehicleTypes: [type], vehicles: vehicles, blocks: blocks,
-                    chargers: chargerList, cabinets: cabinets, site: Site(gridLimitKW: Double(chargers) * 150 * 0.4),
+                    chargers: chargerList, cabinets: cabinets, site: Site(gridLimitKW: Double(chargers) * 150 * siteLimitFraction),
                     tariff: Tariff(bands: [.init(startHour: 7, endHour: 21, pricePerKWh: 0.28)], defaultPricePerKWh: 0.16,
                                    demandChargePerKW: 12),
                     weather: Weather(temperatureC: TimeSeries(times: times, values: temps)),
                     start: start, end: start + Double(days) * day, stepS: 300, timeZone: "Europe/Berlin", seed: seed)
 }
 
-func coreBench(buses: Int, chargers: Int, days: Int, keepEverything: Bool) {
+func coreBench(buses: Int, chargers: Int, days: Int, keepEverything: Bool, siteLimitFraction: Double = 0.4) {
     let t0 = Date()
-    let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days)
+    let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days, siteLimitFraction: siteLimitFraction)
     let t1 = Date()
     do {
         let options = keepEverything ? RunOptions()
@@ -76,6 +76,7 @@ func coreBench(buses: Int, chargers: Int, days: Int, keepEverything: Bool) {
         print(String(format: "  energy %.0f kWh, peak %.0f kW (limit %.0f), unmet %d, missed %d, shortfall %.1f kWh, min SOC %.3f, utilisation %.3f, clamps %d, cost %.0f",
                      s.energyKWh, s.peakKW, r.siteLimitKW, s.unmetVehicles, s.missedDepartures, s.shortfallKWh, s.minSOC,
                      s.chargerUtilisation, s.clamps, s.costTotal))
+        print("  events \(sim.eventsProcessed), control ticks \(sim.controlCount), session views \(sim.sessionViewsShown)")
         print(String(format: "  max RSS so far %.0f MiB", maxResidentMiB()))
     } catch {
         print("\(scenario.name) failed: \(error)")

@@ -6,12 +6,14 @@ func monotonicSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds)
 
 @Suite struct LuaLimitsTests {
     @Test func infiniteLoopStopsWithLimitNamingChunkAndLine() throws {
+        // 10M instructions is a few milliseconds of Lua; the generous wall bound only guards
+        // against a budget that is never checked (the loop would otherwise run forever).
         let lua = try LuaState(instructionLimit: 10_000_000)
         let start = monotonicSeconds()
         let e = #expect(throws: LuaError.self) {
             try lua.run("local x = 0\nwhile true do\n  x = x + 1\nend", chunkName: "@plugins/policies/loop.lua")
         }
-        #expect(monotonicSeconds() - start < 1)
+        #expect(monotonicSeconds() - start < 10)
         #expect(e?.kind == .limit)
         #expect(e?.chunk == "plugins/policies/loop.lua")
         #expect(e?.line == 2 || e?.line == 3)
@@ -72,16 +74,16 @@ func monotonicSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds)
     }
 
     @Test func cancelFromAnotherThread() throws {
-        let lua = try LuaState()
+        // The instruction budget is a backstop (many seconds of Lua): if cancelling did not work
+        // the error kind would be `.limit`, not `.cancelled`, instead of the test hanging.
+        let lua = try LuaState(instructionLimit: 20_000_000_000)
         let token = lua.cancellation
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { token.cancel() }
-        let start = monotonicSeconds()
         let e = #expect(throws: LuaError.self) {
             try lua.run("local n = 0\nwhile true do n = n + 1 end", chunkName: "@repl")
         }
         #expect(e?.kind == .cancelled)
         #expect(e?.message == "repl:2: cancelled")
-        #expect(monotonicSeconds() - start < 2)
         #expect(try lua.run("return 1") == [.integer(1)])
     }
 

@@ -119,4 +119,15 @@ import Testing
         #expect(r.summary.clamps == 3 * 12)
         #expect(abs(r.summary.chargerUtilisation - 1) < 1e-12)
     }
+
+    @Test func baseLoadIsPricedAcrossBands() throws {
+        let s = Scenario(name: "base", vehicleTypes: [Self.bus], vehicles: [], chargers: [Charger(id: "C", maxKW: 50)],
+                         site: Site(gridLimitKW: 100, baseLoadKW: TimeSeries(times: [0], values: [10], interpolation: .step)),
+                         tariff: Tariff(bands: [.init(startHour: 7, endHour: 20, pricePerKWh: 0.3)], defaultPricePerKWh: 0.1),
+                         start: 0, end: 86_400)
+        let r = try Simulation(scenario: s, policy: UncontrolledPolicy()).result()
+        #expect(abs(r.summary.costEnergy - 10 * (13 * 0.3 + 11 * 0.1)) < 1e-9)
+        #expect(r.summary.peakKW == 10)
+        #expect(r.summary.energyKWh == 0)
+    }
 }

@@ -78,3 +78,18 @@ import Testing
         #expect(relativeError(r.summary.energyKWh, Self.demandKWh) < 1e-9)
     }
 }
+
+extension ReferenceBTests {
+    /// The depot result does not depend on the control step either.
+    @Test(arguments: [60.0, 900.0, 1234.0])
+    func greedyIsStepIndependent(stepS: Double) throws {
+        var s = Self.depot(chargers: 10)
+        s.stepS = stepS
+        let r = try Simulation(scenario: s, policy: UncontrolledPolicy()).result()
+        for session in r.sessions {
+            #expect(relativeError((session.chargeEndTime! - Self.start) / 3600, 1.9028640) < 1e-6)
+        }
+        #expect(relativeError(r.summary.energyKWh, Self.demandKWh) < 1e-9)
+        #expect(relativeError(r.summary.peakKW, 1000) < 1e-9)
+    }
+}

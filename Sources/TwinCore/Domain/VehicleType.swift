@@ -23,11 +23,16 @@ public struct VehicleType: Equatable, Sendable, Codable {
     public var regenerationEfficiency: Double
     /// Cabin heating and cooling.
     public var hvac: HVACModel
+    /// A fitted consumption model that, when set, replaces the physics of the traction and HVAC
+    /// terms of ``tripEnergy(distanceKM:durationS:elevationGainM:elevationLossM:ambientC:)``
+    /// (a scenario's `consumption = "fitted:<name>"`). `nil` (the default, and absent from JSON):
+    /// `baseKWhPerKM` and `hvac` are used.
+    public var fittedConsumption: ConsumptionModel?
 
     public init(name: String, usableKWh: Double, minSOC: Double = 0, maxSOC: Double = 1, reserveSOC: Double = 0.1,
                 curve: ChargingCurve, chargingEfficiency: Double = 0.95, baseKWhPerKM: Double = 1.2,
                 massKG: Double = 18000, drivetrainEfficiency: Double = 0.9, regenerationEfficiency: Double = 0.6,
-                hvac: HVACModel = .none) {
+                hvac: HVACModel = .none, fittedConsumption: ConsumptionModel? = nil) {
         self.name = name
         self.usableKWh = usableKWh
         self.minSOC = minSOC
@@ -40,6 +45,7 @@ public struct VehicleType: Equatable, Sendable, Codable {
         self.drivetrainEfficiency = drivetrainEfficiency
         self.regenerationEfficiency = regenerationEfficiency
         self.hvac = hvac
+        self.fittedConsumption = fittedConsumption
     }
 }
 
@@ -62,10 +68,28 @@ extension VehicleType {
     /// Energy of a trip: distance x base consumption + HVAC power(ambient) x duration
     /// + climb energy / drivetrain efficiency - descent energy x regeneration efficiency.
     ///
+    /// With ``fittedConsumption`` set, the model's kWh/km (at this trip's ambient temperature, mean
+    /// speed `distanceKM / duration` and net grade) times the distance replaces traction + HVAC: its
+    /// heating and cooling features make up `hvacKWh`, the rest `tractionKWh`. If the model has a
+    /// `grade` feature it already accounts for hills, so climb and regeneration are then 0 (no
+    /// double counting); otherwise they are the physics terms below.
+    ///
     /// Public so that predictions agree with the engine to the last bit.
     public func tripEnergy(distanceKM: Double, durationS: Double, elevationGainM: Double, elevationLossM: Double,
                            ambientC: Double) -> TripEnergy {
         let potentialPerM = massKG * Self.gravity / Self.joulesPerKWh
+        if let model = fittedConsumption {
+            let hours = durationS / 3600
+            let speed: Double? = hours > 0 && distanceKM > 0 ? distanceKM / hours : nil
+            let grade: Double? = distanceKM > 0 ? (elevationGainM - elevationLossM) / distanceKM : nil
+            let split = model.predictedTerms(ambientC: ambientC, avgSpeedKMH: speed, gradeMPerKM: grade)
+            let hillsInModel = model.features.contains { $0.feature == .grade }
+            return TripEnergy(
+                tractionKWh: distanceKM * split.otherKWhPerKM,
+                hvacKWh: distanceKM * split.climateKWhPerKM,
+                climbKWh: hillsInModel ? 0 : potentialPerM * elevationGainM / drivetrainEfficiency,
+                regenKWh: hillsInModel ? 0 : potentialPerM * elevationLossM * regenerationEfficiency)
+        }
         return TripEnergy(
             tractionKWh: distanceKM * baseKWhPerKM,
             hvacKWh: hvac.powerKW(ambientC: ambientC) * durationS / 3600,

@@ -14,9 +14,9 @@ extension Simulation {
         sessions[slot].syncedAt = time
         if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
         let v = s.vehicle
-        let type = types[vehicles[v].typeIndex]
-        let out = type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
-                                    capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        let ti = vehicles[v].typeIndex
+        let out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+                                    capacityKWh: capacities[ti], efficiency: efficiencies[ti])
         vehicles[v].soc = out.soc
         if out.drawnKWh > 0 {
             vehicles[v].drawnKWh += out.drawnKWh
@@ -36,16 +36,18 @@ extension Simulation {
         let s = sessions[slot]
         let from = max(s.syncedAt, s.plugIn)
         if s.reached || !(s.powerKW > 0) || !(now > from) { return vehicles[v].soc }
-        let type = types[vehicles[v].typeIndex]
-        return type.curve.charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
-                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency).soc
+        let ti = vehicles[v].typeIndex
+        return curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: now - from,
+                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti]).soc
     }
 
     /// Brings every plugged session to `time` and books the interval since the last booking:
     /// its mean load (one load sample), the peak, and the energy cost.
     func bookInterval(to time: Double) {
         reachedBuffer.removeAll(keepingCapacity: true)
-        for slot in plugged where sync(slot, to: time) { reachedBuffer.append(slot) }
+        // Only sessions the last control gave power can have drawn since (later plug-ins start at
+        // 0 kW; closed sessions were brought up to date when they closed).
+        for slot in viewSlots where sync(slot, to: time) { reachedBuffer.append(slot) }
         let t0 = lastBooking
         let dt = time - t0
         if dt > 0 {
@@ -63,8 +65,8 @@ extension Simulation {
             refreshLocalTime(t0)
             if t0 >= monthEnd { startMonth(at: t0) }
             if siteKW > monthPeakKW { monthPeakKW = siteKW }
-            summary.costEnergy += (intervalDrawnKWh + (otherKW + bookedBaseKW) * hours)
-                * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            summary.costEnergy += intervalDrawnKWh * scenario.tariff.price(at: t0, utcOffsetS: utcOffsetS)
+            summary.costEnergy += constantLoadCost(kw: otherKW + bookedBaseKW, from: t0, to: time)
             if options.keepLoadProfile {
                 let sample = LoadSample(time: t0, chargersKW: avgKW + otherKW, baseKW: bookedBaseKW, plugged: bookedPlugged)
                 if let last = loadProfile.last, last.chargersKW == sample.chargersKW, last.baseKW == sample.baseKW,
@@ -83,12 +85,10 @@ extension Simulation {
     /// Remembers the state the next booked interval starts from (after powers are set).
     func markBookingStart() {
         var instant = 0.0, granted = 0.0
-        for slot in plugged {
-            let s = sessions[slot]
-            if s.reached || !(s.powerKW > 0) || s.plugIn > now { continue }
-            let type = types[vehicles[s.vehicle].typeIndex]
-            granted += s.powerKW
-            instant += min(s.powerKW, type.curve.powerKW(atSOC: vehicles[s.vehicle].soc))
+        for i in 0..<viewSlots.count {
+            let kw = sessions[viewSlots[i]].powerKW
+            granted += kw
+            instant += min(kw, views[i].vehicleMaxKW)
         }
         bookedInstantKW = instant
         bookedGrantedKW = granted
@@ -97,7 +97,22 @@ extension Simulation {
         bookedPlugged = plugged.count
     }
 
-    var pluggedChargers: Int { plugged.count }
+    /// Cost of a constant load over an interval that may cross price bands: with nothing plugged
+    /// in there are no ticks, so the base load's interval can be long. Priced per quarter hour.
+    func constantLoadCost(kw: Double, from t0: Double, to t1: Double) -> Double {
+        guard kw > 0 else { return 0 }
+        var cost = 0.0
+        var t = t0
+        while t < t1 {
+            let next = min(t1, ((t / 900).rounded(.down) + 1) * 900)
+            refreshLocalTime(t)
+            cost += kw * (next - t) / 3600 * scenario.tariff.price(at: t, utcOffsetS: utcOffsetS)
+            t = next
+        }
+        refreshLocalTime(t0)
+        return cost
+    }
+
 
     func refreshLocalTime(_ t: Double) {
         if t >= utcOffsetValidUntil || t < utcOffsetValidUntil - 4e7 {
@@ -124,6 +139,7 @@ extension Simulation {
     func control(at t: Double) throws {
         if t == lastControlTime { return }
         lastControlTime = t
+        controlCount += 1
         bookInterval(to: t)
         defer { markBookingStart() }
         let s = scenario
@@ -139,18 +155,18 @@ extension Simulation {
             anyWanting = true
             if ses.plugIn > t { continue }
             let v = ses.vehicle
-            let type = types[vehicles[v].typeIndex]
+            let ti = vehicles[v].typeIndex
             let soc = vehicles[v].soc
-            let wanted = (ses.targetSOC - soc) * type.usableKWh
-            let curveKW = type.curve.powerKW(atSOC: soc)
-            let chargerKW = s.chargers[ses.charger].maxKW
+            let wanted = (ses.targetSOC - soc) * capacities[ti]
+            let curveKW = curves[ti].powerKW(atSOC: soc)
+            let chargerKW = chargerMaxKW[ses.charger]
             views.append(SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
-                vehicleID: s.vehicles[v].id, chargerID: s.chargers[ses.charger].id, arrival: ses.arrival,
+                vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
                 maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
-                efficiency: type.chargingEfficiency, capacityKWh: type.usableKWh,
-                energyLimitedKW: wanted / type.chargingEfficiency / (stepS / 3600)))
+                efficiency: efficiencies[ti], capacityKWh: capacities[ti],
+                energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600)))
             viewSlots.append(slot)
         }
         if !views.isEmpty {
@@ -161,6 +177,7 @@ extension Simulation {
                                         start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
+            sessionViewsShown += views.count
             try policy.allocate(context, sessions: views, powerKW: &requests)
             clampRequests(headroomKW: headroom)
             for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
@@ -192,14 +209,18 @@ extension Simulation {
         if !cabinetSums.isEmpty {
             for c in cabinetSums.indices { cabinetSums[c] = 0 }
             for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
-            for c in cabinetSums.indices where cabinetSums[c] > cabinetMaxKW[c] {
-                let f = cabinetMaxKW[c] / cabinetSums[c]
-                let counts = cabinetSums[c] > cabinetMaxKW[c] * (1 + 1e-12)
-                for i in 0..<n where views[i].cabinetIndex == c && requests[i] > 0 {
-                    total -= requests[i] * (1 - f)
-                    requests[i] *= f
-                    if counts { countClamp(i) }
-                }
+            // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
+            for c in cabinetSums.indices {
+                let sum = cabinetSums[c]
+                cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
+            }
+            for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
+                let f = cabinetSums[views[i].cabinetIndex]
+                if f == 1 { continue }
+                let scale = abs(f)
+                total -= requests[i] * (1 - scale)
+                requests[i] *= scale
+                if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
             }
         }
         if total > headroomKW {
@@ -225,13 +246,17 @@ extension Simulation {
         sessions[slot].powerKW = kw
         sessions[slot].generation &+= 1
         let v = sessions[slot].vehicle
-        let type = types[vehicles[v].typeIndex]
+        let ti = vehicles[v].typeIndex
         if options.keepEvents, abs(kw - old) > 1e-12 {
-            record(.powerChange, vehicle: v, powerKW: min(kw, type.curve.powerKW(atSOC: vehicles[v].soc)))
+            record(.powerChange, vehicle: v, powerKW: min(kw, curves[ti].powerKW(atSOC: vehicles[v].soc)))
         }
         guard kw > 0 else { return }
-        let toTarget = type.curve.timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
-                                                 capacityKWh: type.usableKWh, efficiency: type.chargingEfficiency)
+        // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what is
+        // wanted, the target is not reached before then (skips the closed form for most sessions).
+        let wantedDrawnKWh = (sessions[slot].targetSOC - vehicles[v].soc) * capacities[ti] / efficiencies[ti]
+        if wantedDrawnKWh > kw * (nextGrid - now) / 3600 * (1 + 1e-9) { return }
+        let toTarget = curves[ti].timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
+                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
         let at = now + toTarget
         if at < nextGrid, at <= scenario.end {
             events.push(time: at, kind: .targetReached, a: slot, b: Int(sessions[slot].generation))
@@ -247,12 +272,12 @@ extension Simulation {
         sync(slot, to: now)
         if !sessions[slot].reached {
             let v = s.vehicle
-            let type = types[vehicles[v].typeIndex]
+            let ti = vehicles[v].typeIndex
             let gap = s.targetSOC - vehicles[v].soc
-            intervalDrawnKWh += max(0, gap) * type.usableKWh / type.chargingEfficiency
+            intervalDrawnKWh += max(0, gap) * capacities[ti] / efficiencies[ti]
             if gap > 0 {
                 // Rounding left the SOC a hair short of a target the closed form reaches now.
-                let drawn = gap * type.usableKWh / type.chargingEfficiency
+                let drawn = gap * capacities[ti] / efficiencies[ti]
                 vehicles[v].soc = s.targetSOC
                 vehicles[v].drawnKWh += drawn
                 sessions[slot].drawnKWh += drawn

@@ -22,6 +22,8 @@ public final class Simulation {
     var failure: String?
 
     // MARK: State (flat arrays indexed like the scenario)
+    // Exclusivity is unchecked on the hot arrays: the engine is single-threaded and never
+    // overlaps accesses, and the dynamic checks cost a quarter of a year-long run.
     struct VehicleRuntime {
         var soc: Double
         var state: VehicleState
@@ -72,11 +74,11 @@ public final class Simulation {
         var syncedAt: Double
     }
 
-    var vehicles: [VehicleRuntime] = []
-    var chargers: [ChargerRuntime] = []
-    var sessions: [SessionRuntime] = []
+    @exclusivity(unchecked) var vehicles: [VehicleRuntime] = []
+    @exclusivity(unchecked) var chargers: [ChargerRuntime] = []
+    @exclusivity(unchecked) var sessions: [SessionRuntime] = []
     /// Open sessions, in charger order (the order policies see).
-    var plugged: [Int] = []
+    @exclusivity(unchecked) var plugged: [Int] = []
     /// Vehicles waiting for a charger, in arrival order.
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
@@ -84,14 +86,20 @@ public final class Simulation {
     var freeChargerCount = 0
     /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
     var deferredError: Error?
-    var events = EventQueue()
+    @exclusivity(unchecked) var events = EventQueue()
 
     // Scenario lookups, computed once.
     let types: [VehicleType]
+    /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
+    let curves: [ChargingCurve]
+    let capacities: [Double]
+    let vehicleIDs: [String]
+    let chargerIDs: [String]
+    let chargerMaxKW: [Double]
+    let efficiencies: [Double]
     let vehicleTypeIndex: [Int]
     let vehicleIndexByID: [String: Int]
     let chargerIndexByID: [String: Int]
-    let blockLegs: [[Trip]]
     let blockVehicle: [Int]
     /// Per vehicle, its scheduled blocks sorted by departure.
     let blocksByVehicle: [[Int]]
@@ -102,10 +110,10 @@ public final class Simulation {
     var lastControlTime = -Double.infinity
     var lastRequestedControl = -Double.infinity
     var pendingGridTick = -Double.infinity
-    var views: [SessionView] = []
-    var viewSlots: [Int] = []
-    var requests: [Double] = []
-    var cabinetSums: [Double] = []
+    @exclusivity(unchecked) var views: [SessionView] = []
+    @exclusivity(unchecked) var viewSlots: [Int] = []
+    @exclusivity(unchecked) var requests: [Double] = []
+    @exclusivity(unchecked) var cabinetSums: [Double] = []
     var baseKW = 0.0
     var preconditionKW = 0.0
 
@@ -117,22 +125,26 @@ public final class Simulation {
     var bookedBaseKW = 0.0
     var bookedPreconditionKW = 0.0
     var bookedPlugged = 0
-    var reachedBuffer: [Int] = []
+    @exclusivity(unchecked) var reachedBuffer: [Int] = []
     var utcOffsetS = 0.0
     var utcOffsetValidUntil = -Double.infinity
     var monthEnd = -Double.infinity
     var monthPeakKW = 0.0
 
     // Accumulated results.
-    var summary = RunSummary()
+    @exclusivity(unchecked) var summary = RunSummary()
     var demandCost = 0.0
     var preconditionKWh = 0.0
-    var loadProfile: [LoadSample] = []
-    var eventRecords: [EventRecord] = []
-    var tripRecords: [TripRecord] = []
+    @exclusivity(unchecked) var loadProfile: [LoadSample] = []
+    @exclusivity(unchecked) var eventRecords: [EventRecord] = []
+    @exclusivity(unchecked) var tripRecords: [TripRecord] = []
     var warnings: [String] = []
     var droppedWarnings = 0
-    var eventsProcessed = 0
+    /// Events handled and control ticks run so far (for benchmarks and the REPL).
+    public internal(set) var eventsProcessed = 0
+    public internal(set) var controlCount = 0
+    /// Sessions shown to the policy so far, summed over ticks.
+    public internal(set) var sessionViewsShown = 0
 
     /// Builds a simulation; the scenario is validated first.
     ///
@@ -148,6 +160,12 @@ public final class Simulation {
         self.lastBooking = scenario.start
         self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
         types = scenario.vehicleTypes
+        curves = types.map(\.curve)
+        capacities = types.map(\.usableKWh)
+        vehicleIDs = scenario.vehicles.map(\.id)
+        chargerIDs = scenario.chargers.map(\.id)
+        chargerMaxKW = scenario.chargers.map(\.maxKW)
+        efficiencies = types.map(\.chargingEfficiency)
         var typeByName: [String: Int] = [:]
         for (i, t) in types.enumerated() { typeByName[t.name] = i }
         vehicleTypeIndex = scenario.vehicles.map { typeByName[$0.typeName]! }
@@ -160,7 +178,6 @@ public final class Simulation {
         var cabIdx: [String: Int] = [:]
         for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
         cabinetMaxKW = scenario.cabinets.map(\.maxKW)
-        blockLegs = scenario.blocks.map(\.legs)
         blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
         var byVehicle = Array(repeating: [Int](), count: scenario.vehicles.count)
         for (i, b) in scenario.blocks.enumerated() { byVehicle[vIdx[b.vehicleID]!].append(i) }
@@ -177,6 +194,7 @@ public final class Simulation {
         freeChargerCount = chargers.count
         summary.minSOC = scenario.vehicles.map(\.initialSOC).min() ?? 1
         scheduleInitialEvents()
+        bookedBaseKW = baseKW
     }
 
     func scheduleInitialEvents() {
@@ -280,6 +298,23 @@ public final class Simulation {
             lastRequestedControl = now
             events.push(time: now, kind: .control)
         }
+    }
+
+    /// Leg `i` of block `b` (pull-out, trips, pull-in), without copying the block's legs: a year of
+    /// 1000 buses holds 365 000 blocks.
+    func leg(_ b: Int, _ i: Int) -> Trip {
+        let block = scenario.blocks[b]
+        if let out = block.pullOut {
+            if i == 0 { return out }
+            let j = i - 1
+            return j < block.trips.count ? block.trips[j] : block.pullIn!
+        }
+        return i < block.trips.count ? block.trips[i] : block.pullIn!
+    }
+
+    func legCount(_ b: Int) -> Int {
+        let block = scenario.blocks[b]
+        return block.trips.count + (block.pullOut == nil ? 0 : 1) + (block.pullIn == nil ? 0 : 1)
     }
 
     func warn(_ text: String) {
