@@ -1,0 +1,164 @@
+import Foundation
+import LuaHost
+import TwinCore
+
+/// A loaded plugin: its manifest, its table in a plugin host and its typed parameters.
+final class LoadedPlugin {
+    let entry: PluginEntry
+    let host: PluginHost
+    let table: LuaRef
+    let params: LuaRef
+    init(entry: PluginEntry, host: PluginHost, params: [String: LuaValue]) throws {
+        self.entry = entry
+        self.host = host
+        let (table, kind) = try host.loadPlugin(file: entry.path, chunkName: entry.chunkName, name: entry.displayPath)
+        guard kind == entry.kind.rawValue else { throw PluginError("\(entry.displayPath): changed kind since it was listed") }
+        self.table = table
+        self.params = host.state.ref(.table(LuaTable(fields: params)))
+    }
+
+    func hook(_ name: String) -> LuaRef? {
+        if case .function(let f) = host.state.get(table, .string(name)) { return f }
+        return nil
+    }
+}
+
+/// A policy plugin as a `TwinCore.ChargingPolicy`.
+final class LuaPolicy: ChargingPolicy {
+    let name: String
+    let plugin: LoadedPlugin
+    let call: LuaRef
+    let buffer: LuaRef
+    var numbers: [Double] = []
+    var out: [Double] = []
+    static let stride = 14
+    /// Seconds spent in the policy call (benchmarks).
+    var calls = 0
+
+    init(plugin: LoadedPlugin, scenario: Scenario) throws {
+        self.plugin = plugin
+        name = plugin.entry.name
+        let state = plugin.host.state
+        guard let allocate = plugin.hook("allocate") else { throw PluginError("\(plugin.entry.displayPath): allocate must be a function") }
+        let vids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
+        let cids = LuaValue.table(LuaTable(array: scenario.chargers.map { .string($0.id) }))
+        let cabids = LuaValue.table(LuaTable(array: scenario.cabinets.map { .string($0.id) }))
+        let make = try plugin.host.helper("make_policy")
+        let path = plugin.entry.displayPath
+        let params = plugin.params
+        call = try state.withLimits(instructions: .some(nil)) {
+            try state.call(make, pushing: { f in
+                f.push(path); f.push(allocate); f.push(params); f.push(vids); f.push(cids); f.push(cabids)
+            }, reading: { $0.ref(at: 1) })
+        }
+        buffer = state.newTable(arrayCapacity: 64 * Self.stride)
+    }
+
+    func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        let host = plugin.host
+        host.currentSessions = sessions
+        host.context = context
+        let n = sessions.count
+        numbers.removeAll(keepingCapacity: true)
+        for s in sessions {
+            numbers.append(Double(s.sessionID)); numbers.append(Double(s.vehicleIndex + 1))
+            numbers.append(Double(s.chargerIndex + 1)); numbers.append(Double(s.cabinetIndex + 1))
+            numbers.append(s.arrival); numbers.append(s.departure); numbers.append(s.soc); numbers.append(s.targetSOC)
+            numbers.append(s.energyWantedKWh); numbers.append(s.maxKW); numbers.append(s.chargerMaxKW)
+            numbers.append(s.vehicleMaxKW); numbers.append(s.efficiency); numbers.append(s.capacityKWh)
+        }
+        host.state.setArray(buffer, numbers)
+        let buffer = self.buffer
+        calls += 1
+        try host.state.call(call, pushing: { f in
+            f.push(buffer); f.push(n); f.push(context.now); f.push(context.stepS); f.push(context.siteLimitKW)
+            f.push(context.baseKW); f.push(context.headroomKW); f.push(context.pricePerKWh); f.push(context.start)
+            f.push(context.end)
+        }, reading: { f in try f.doubles(at: 1, into: &out) })
+        for i in 0..<min(n, out.count) { powerKW[i] = out[i] }
+    }
+}
+
+/// Behaviour plugins in order: the first non-nil answer wins.
+final class LuaBehaviours: DepotBehaviour {
+    let plugins: [LoadedPlugin]
+    let name: String
+    let scenario: Scenario
+    init(plugins: [LoadedPlugin], scenario: Scenario) {
+        self.plugins = plugins
+        self.scenario = scenario
+        name = plugins.map(\.entry.name).joined(separator: "+")
+    }
+    var wantsChargerChoice: Bool { plugins.contains { $0.hook("on_arrival") != nil } }
+    var wantsDispatch: Bool { plugins.contains { $0.hook("on_block_start") != nil } }
+    var wantsPreconditioning: Bool { plugins.contains { $0.hook("precondition") != nil } }
+
+    static func vehicle(_ v: VehicleView) -> LuaValue {
+        var t = LuaTable(fields: ["id": .string(v.id), "type": .string(v.typeName), "soc": .number(v.soc),
+                                  "energy_kwh": .number(v.energyKWh), "plugged": .bool(v.plugged), "state": .string(v.state.rawValue)])
+        if let d = v.departure { t["departure"] = .number(d) }
+        return .table(t)
+    }
+
+    static func block(_ b: BlockView) -> LuaValue {
+        .table(LuaTable(fields: ["id": .string(b.id), "vehicle_id": .string(b.vehicleID), "departure": .number(b.departure),
+                                 "arrival": .number(b.arrival), "distance_km": .number(b.distanceKM),
+                                 "energy_estimate_kwh": .number(b.energyEstimateKWh)]))
+    }
+
+    func ask(_ hookName: String, _ ctx: LuaValue) throws -> (LoadedPlugin, LuaValue)? {
+        for p in plugins {
+            guard let hook = p.hook(hookName) else { continue }
+            let params = p.params
+            let r = try p.host.state.call(hook, pushing: { f in f.push(ctx); f.push(params) }, reading: { $0.value(at: 1) })
+            if r != .nil { return (p, r) }
+        }
+        return nil
+    }
+
+    func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int? {
+        let free = LuaValue.table(LuaTable(array: freeChargers.map { c in
+            var t = LuaTable(fields: ["id": .string(c.id), "max_kw": .number(c.maxKW)])
+            if let cab = c.cabinetID { t["cabinet_id"] = .string(cab) }
+            return .table(t)
+        }))
+        let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "vehicle": Self.vehicle(vehicle), "free_chargers": free]))
+        guard let (p, answer) = try ask("on_arrival", ctx) else { return nil }
+        guard let id = answer.stringValue, let c = freeChargers.first(where: { $0.id == id }) else {
+            throw PluginError("\(p.entry.displayPath): on_arrival returned \(answer), which is not a free charger id (free: \(freeChargers.map(\.id).joined(separator: ", ")))")
+        }
+        return c.index
+    }
+
+    func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int? {
+        let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "block": Self.block(block),
+                                                   "candidates": .table(LuaTable(array: candidates.map(Self.vehicle)))]))
+        guard let (p, answer) = try ask("on_block_start", ctx) else { return nil }
+        guard let id = answer.stringValue, let v = candidates.first(where: { $0.id == id }) else {
+            throw PluginError("\(p.entry.displayPath): on_block_start returned \(answer), which is not a candidate vehicle id (candidates: \(candidates.map(\.id).joined(separator: ", ")))")
+        }
+        return v.index
+    }
+
+    func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double {
+        let ctx = LuaValue.table(LuaTable(fields: ["vehicle": Self.vehicle(vehicle), "block": Self.block(block),
+                                                   "ambient_c": .number(ambientC)]))
+        guard let (p, answer) = try ask("precondition", ctx) else { return 0 }
+        guard let s = answer.doubleValue, s >= 0, s.isFinite else {
+            throw PluginError("\(p.entry.displayPath): precondition returned \(answer) (seconds >= 0 expected)")
+        }
+        return s
+    }
+}
+
+/// What a formatter produced.
+public struct FormatterOutput {
+    /// The main output's bytes.
+    public var data: [UInt8]
+    /// The path written (nil when the text was returned).
+    public var path: String?
+    /// Sibling outputs: path (or suffix when no path) -> bytes.
+    public var siblings: [(path: String, data: [UInt8])]
+    public var mediaType: String?
+    public var text: String { String(decoding: data, as: UTF8.self) }
+}

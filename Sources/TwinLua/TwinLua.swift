@@ -1,1 +1,0 @@
-// TwinLua: see DESIGN.md
