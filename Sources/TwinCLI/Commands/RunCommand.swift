@@ -62,9 +62,14 @@ struct RunCommand: TwinCommand {
         let started = Date()
         do {
             if file.hasSuffix(".json") {
+                let policy = arguments.value("--policy") ?? "uncontrolled"
                 let scenario = try session.loadScenario(path: file)
-                _ = try session.run(scenario: scenario, policy: arguments.value("--policy") ?? "uncontrolled",
-                                    behaviours: [], params: [:])
+                do {
+                    _ = try session.registry.plugin(policy, kind: .policy)
+                } catch {
+                    throw CLIError.badInput("\(error)")
+                }
+                _ = try session.run(scenario: scenario, policy: policy)
             } else {
                 try session.runScript(path: file)
             }
@@ -97,7 +102,7 @@ struct RunCommand: TwinCommand {
             }
         }
         if arguments.has("-i") {
-            session.bindForREPL(result: last)
+            try session.bindForREPL(result: last)
             return ReplCommand.startREPL(session: session, console: console, store: store)
         }
         return 0

@@ -34,8 +34,8 @@ enum FormatterOutputWriter {
         if let path {
             console.note("wrote \(format) to \(path)")
         } else {
-            FileHandle.standardOutput.write(output.bytes)
+            FileHandle.standardOutput.write(Data(output.data))
         }
-        return Artifact(name: format, mediaType: output.mediaType, bytes: output.bytes)
+        return Artifact(name: format, mediaType: output.mediaType ?? "text/plain", bytes: Data(output.data))
     }
 }
