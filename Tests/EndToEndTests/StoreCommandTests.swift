@@ -8,7 +8,7 @@ import Testing
         let s2 = TwinProcess.reference("S2.json")
         let first = try TwinProcess.run(["run", s2, "--policy", "fcfs", "--quiet"], in: dir)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("peak"), "the summary formatter prints by default")
+        #expect(first.stdout.contains("Peak site load"), "the summary formatter prints by default")
         let second = try TwinProcess.run(["run", s2, "--policy", "llf"], in: dir)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("stored run 2"))

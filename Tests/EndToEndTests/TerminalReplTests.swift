@@ -70,10 +70,10 @@ import Testing
         defer { terminal.close() }
         #expect(terminal.waitFor("twin> "), "prompt appears: \(terminal.text)")
 
-        // Tab completion of a table field: `twin.all` + TAB becomes `twin.alloc`.
+        // Tab completion of a table field: `twin.simu` + TAB becomes `twin.simulation`.
         var mark = terminal.text.count
-        terminal.type("twin.all\t")
-        #expect(terminal.waitFor("twin.alloc", after: mark), "completion: \(terminal.text)")
+        terminal.type("twin.simu\t")
+        #expect(terminal.waitFor("twin.simulation", after: mark), "completion: \(terminal.text)")
         terminal.type("\u{15}")  // Ctrl-U: clear the edited line
 
         // Line editing: type, move left, insert, run.

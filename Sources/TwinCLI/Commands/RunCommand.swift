@@ -63,7 +63,12 @@ struct RunCommand: TwinCommand {
         do {
             if file.hasSuffix(".json") {
                 let policy = arguments.value("--policy") ?? "uncontrolled"
-                let scenario = try session.loadScenario(path: file)
+                let scenario: Scenario
+                do {
+                    scenario = try session.loadScenario(path: file)
+                } catch {
+                    throw CLIError.badInput("\(error)")
+                }
                 do {
                     _ = try session.registry.plugin(policy, kind: .policy)
                 } catch {
