@@ -15,7 +15,7 @@ protocol TwinCommand {
 }
 
 /// Where a command writes: stdout carries results only; notes, progress and errors go to stderr.
-final class Console {
+class Console {
     /// The process environment (`TWIN_DB`, `TWIN_PLUGIN_PATH`, `HOME`).
     let environment: [String: String]
     /// The working directory commands resolve relative paths against.

@@ -1,0 +1,41 @@
+import Foundation
+import TwinCore
+import TwinLua
+import TwinStore
+
+/// Runs formatter plugins over a result and sends each output where the user asked.
+enum FormatterOutputWriter {
+    /// Writes every requested output; returns them as artifacts for the store.
+    static func writeAll(_ requests: [OutputRequest], result: RunResult, session: Session,
+                         console: Console) throws -> [Artifact] {
+        try requests.map { try write(format: $0.format, result: result, to: $0.path, session: session, console: console) }
+    }
+
+    /// Writes one output: to `path` (folders created; the file appears only when complete) or,
+    /// when `path` is nil, to stdout. Returns it as an artifact.
+    @discardableResult
+    static func write(format: String, result: RunResult, to path: String?, session: Session,
+                      console: Console) throws -> Artifact {
+        if let path {
+            let folder = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: console.workingDirectory + "/"))
+                .deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.badInput("cannot create folder \(folder.path) for \(path): \(error.localizedDescription)")
+            }
+        }
+        let output: FormatterOutput
+        do {
+            output = try session.write(format: format, result: result, to: path)
+        } catch {
+            throw ErrorClassifier.classify(error)
+        }
+        if let path {
+            console.note("wrote \(format) to \(path)")
+        } else {
+            FileHandle.standardOutput.write(Data(output.data))
+        }
+        return Artifact(name: format, mediaType: output.mediaType ?? "text/plain", bytes: Data(output.data))
+    }
+}

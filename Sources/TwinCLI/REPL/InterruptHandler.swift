@@ -1,0 +1,34 @@
+import Foundation
+import TwinLua
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ctrl-C while Lua or a simulation runs: asks the session to stop (the run ends with a
+/// `cancelled` error and the prompt returns); at the prompt it only clears the line.
+/// The handler does nothing but async-signal-safe stores.
+struct InterruptHandler {
+    private let previous: sigaction
+
+    static func install(session: Session) -> InterruptHandler {
+        activeSession = session
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            interruptRequested = 1
+            activeSession?.cancel()
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: a blocked read returns, so the prompt can redraw
+        var old = sigaction()
+        sigaction(SIGINT, &action, &old)
+        return InterruptHandler(previous: old)
+    }
+
+    func uninstall() {
+        var old = previous
+        sigaction(SIGINT, &old, nil)
+        activeSession = nil
+    }
+}
+
+nonisolated(unsafe) private var activeSession: Session?

@@ -1,0 +1,25 @@
+import LuaHost
+import TwinCore
+
+extension Session {
+    /// Forgets a Ctrl-C that was already handled, so the next REPL entry runs normally.
+    public func clearCancellation() {
+        cancelFlag.pointee = 0
+        lua.clearCancellation()
+    }
+
+    /// Binds `result` (a result object like `twin.run` returns, with `:write`) as a global for the
+    /// REPL that `twin run -i` opens, so the analyst continues where the run ended.
+    public func bindForREPL(result run: SessionRun) throws {
+        nextResultID += 1
+        resultsByID[nextResultID] = run.result
+        let value = ResultTable.value(run.result)
+        guard let make = makeResultRef else {
+            lua.setGlobal("result", value)
+            return
+        }
+        let id = nextResultID
+        let object = try lua.call(make, pushing: { $0.push(value); $0.push(id) }, reading: { $0.ref(at: 1) })
+        lua.set(lua.globals, .string("result"), to: object)
+    }
+}
