@@ -260,7 +260,10 @@ enum TwinModule {
             try s.pushResult(r, f)
         }
         let twin = L.register(module: "twin", functions: fns)
-        _ = twin
+        // twin.predict / twin.fit: types are given inline (or as a twin.vehicle_type table); fitted
+        // models live for the session unless the CLI attaches its store.
+        registerPredictionAPI(on: L, twinModule: twin, vehicleTypeLookup: { _ in nil },
+                              modelStore: InMemoryConsumptionModelStore())
         let prelude = try L.run(preludeSource, chunkName: "=(twin)")
         guard case .function(let make)? = prelude.first else { throw SessionError("twin prelude failed") }
         s.makeResultRef = make
