@@ -21,6 +21,12 @@ struct InterruptHandler {
         action.sa_flags = 0  // no SA_RESTART: a blocked read returns, so the prompt can redraw
         var old = sigaction()
         sigaction(SIGINT, &action, &old)
+        // A parent may have started us with SIGINT blocked (the mask is inherited across exec);
+        // Ctrl-C must reach the handler all the same.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         return InterruptHandler(previous: old)
     }
 
