@@ -31,10 +31,12 @@ let package = Package(
         // Writer process for TwinStore's kill -9 and two-writer tests.
         .executableTarget(name: "TwinStoreStress", dependencies: ["TwinStore", "TwinCore"]),
 
+        // Reference cases shared by the unit tests (files, ACN-Sim figures, the analytic depot).
+        .target(name: "TwinTestSupport", dependencies: ["TwinCore"], path: "Tests/TwinTestSupport"),
         // Unit tests per module, end-to-end tests apart (they run the built `twin`).
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
-        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
-        .testTarget(name: "TwinLuaTests", dependencies: ["TwinLua", "LuaHost", "TwinCore"]),
+        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore", "TwinTestSupport"]),
+        .testTarget(name: "TwinLuaTests", dependencies: ["TwinLua", "LuaHost", "TwinCore", "TwinTestSupport"]),
         .testTarget(name: "TwinStoreTests", dependencies: ["TwinStore", "TwinCore"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
