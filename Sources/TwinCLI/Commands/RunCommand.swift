@@ -25,7 +25,10 @@ struct RunCommand: TwinCommand {
       --no-store           keep nothing in the database
       --plugins DIR        one more plugin folder, searched last (repeatable)
       --quiet              no progress and no notes on stderr
-      -i                   open the REPL afterwards, with `result` and `scenario` bound
+      -i                   open the REPL afterwards, with `result` bound
+
+    A run longer than about a second shows a progress bar on stderr when stderr is a terminal
+    (simulated date, percentage, simulated days per second); TWIN_PROGRESS_DELAY_S changes the delay.
 
     EXAMPLES:
       twin run scripts/demo.lua --format summary --format html -o out/report.html
@@ -49,7 +52,8 @@ struct RunCommand: TwinCommand {
             throw CLIError.badInput("\(file): twin run takes a .lua script or a .json session-list scenario")
         }
         let session = try SessionFactory.make(arguments, console: noteConsole)
-        let progress = ProgressBar(enabled: !quiet && console.stderrIsTerminal)
+        let progress = ProgressBar(enabled: !quiet && console.stderrIsTerminal,
+                                   delayS: console.environment["TWIN_PROGRESS_DELAY_S"].flatMap(Double.init) ?? 1)
         session.progress = progress.update
         let interrupt = InterruptHandler.install(session: session)
         defer { interrupt.uninstall() }
