@@ -8,9 +8,13 @@ extension Session {
         lua.clearCancellation()
     }
 
-    /// Binds `result` (a result object like `twin.run` returns, with `:write`) as a global for the
-    /// REPL that `twin run -i` opens, so the analyst continues where the run ended.
-    public func bindForREPL(result run: SessionRun) throws {
+    /// Binds `result` (a result object like `twin.run` returns, with `:write`) and, when given,
+    /// `scenario` (a scenario object like `twin.load_scenario` returns) as globals for the REPL that
+    /// `twin run -i` opens, so the analyst continues where the run ended.
+    public func bindForREPL(result run: SessionRun, scenario: Scenario? = nil) throws {
+        if let scenario {
+            lua.setGlobal("scenario", lua.value(of: ScenarioBox(scenario, source: run.scenarioSource)))
+        }
         nextResultID += 1
         resultsByID[nextResultID] = run.result
         let value = ResultTable.value(run.result)

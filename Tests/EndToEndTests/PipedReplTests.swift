@@ -34,11 +34,12 @@ import Testing
         let dir = try TwinProcess.scratchDirectory()
         let repl = try TwinProcess.run(["run", TwinProcess.reference("S2.json"), "--policy", "edf", "-i", "--no-store",
                                         "--format", "json", "-o", "r.json"],
-                                       in: dir, stdin: "result.summary.peak_kw\nresult.policy\n")
+                                       in: dir, stdin: "result.summary.peak_kw\nresult.policy\nscenario.name\n")
         #expect(repl.status == 0, "\(repl.stderr)")
         let lines = repl.stdout.split(separator: "\n").map(String.init)
         let peak = try #require(lines.first.flatMap(Double.init))
         #expect(peak <= 600 + 1e-6 && peak > 500)
         #expect(lines.contains("\"edf\""))
+        #expect(lines.contains("\"S2\""), "the scenario is bound too")
     }
 }

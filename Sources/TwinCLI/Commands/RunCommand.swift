@@ -25,7 +25,8 @@ struct RunCommand: TwinCommand {
       --no-store           keep nothing in the database
       --plugins DIR        one more plugin folder, searched last (repeatable)
       --quiet              no progress and no notes on stderr
-      -i                   open the REPL afterwards, with `result` bound
+      -i                   open the REPL afterwards, with `result` bound (and `scenario` for a
+                           .json scenario; a script's own globals stay as it left them)
 
     A run longer than about a second shows a progress bar on stderr when stderr is a terminal
     (simulated date, percentage, simulated days per second); TWIN_PROGRESS_DELAY_S changes the delay.
@@ -63,6 +64,7 @@ struct RunCommand: TwinCommand {
         }
         let runsBefore = session.runs.count
         var failure: Error?
+        var jsonScenario: Scenario?
         let started = Date()
         do {
             if file.hasSuffix(".json") {
@@ -78,6 +80,7 @@ struct RunCommand: TwinCommand {
                 } catch {
                     throw CLIError.badInput("\(error)")
                 }
+                jsonScenario = scenario
                 _ = try session.run(scenario: scenario, policy: policy)
             } else {
                 try session.runScript(path: file)
@@ -111,7 +114,7 @@ struct RunCommand: TwinCommand {
             }
         }
         if arguments.has("-i") {
-            try session.bindForREPL(result: last)
+            try session.bindForREPL(result: last, scenario: jsonScenario)
             return ReplCommand.startREPL(session: session, console: console, store: store)
         }
         return 0
