@@ -112,6 +112,10 @@ public final class Session {
     var pluginCancellation: LuaCancellation?
     var sources: [String: ScenarioSource] = [:]
     var makeResultRef: LuaRef?
+    /// True while `twin check` runs a script: `run` prepares and validates, and does not simulate.
+    var isChecking = false
+    /// What a check prepared, one line each.
+    var checkedRuns: [String] = []
     var resultsByID: [Int: RunResult] = [:]
     var nextResultID = 0
     /// The script being run (scenarios built by it record it as their source).
@@ -264,6 +268,7 @@ public final class Session {
             let e = try registry.check(file: full)
             return ["\(e.displayPath): \(e.kind.rawValue) '\(e.name)' \(e.version) OK (\(e.params.count) parameters)"]
         }
+        if path.hasSuffix(".lua") { return try checkScript(path: path) }
         let s = try loadScenario(path: path)
         do { try s.validate() } catch let e as ScenarioError { throw SessionError("\(path): \(e.description)") }
         return ["\(path): scenario '\(s.name)' OK (\(s.vehicles.count) vehicles, \(s.chargers.count) chargers, \(s.blocks.count) blocks, \(s.visits.count) visits)"]
@@ -364,6 +369,7 @@ public final class Session {
         let started = Date()
         let p = try makeSimulation(scenario: scenario, policy: policy, behaviours: behaviours, params: params, seed: seed,
                                    runOptions: runOptions)
+        if isChecking { return checkedRun(p, started: started) }
         let sim = p.sim
         let result: RunResult
         do {
