@@ -101,6 +101,16 @@ public final class Session {
     public internal(set) var runs: [SessionRun] = []
     /// Stored runs; nil with `--no-store`.
     public var history: RunHistory?
+    /// Named vehicle types, chargers, depots and models (`twin.store`); nil with `--no-store`.
+    public var resources: ResourceLibrary?
+    /// Where fitted models are also saved, and looked up after this session's (the CLI's store);
+    /// nil: models live for the session only.
+    public var modelStore: ConsumptionModelStore?
+    /// Models fitted in this session (`twin.fit.consumption`), by name.
+    public internal(set) var fittedModels: [String: ConsumptionModel] = [:]
+    /// Vehicle types made, or used by scenarios built or loaded, in this session (the last one of a
+    /// name wins); `twin.predict` finds `type = "E12"` here first.
+    public internal(set) var knownVehicleTypes: [String: VehicleType] = [:]
     /// Called from the run loop at most every ~0.1 s of wall time.
     public var progress: ((_ now: Double, _ start: Double, _ end: Double) -> Void)?
     /// Instruction budget per plugin call.
@@ -252,6 +262,7 @@ public final class Session {
             }
         }
         sources[scenario.name] = ScenarioSource(path: path, text: text)
+        learn(scenario.vehicleTypes)
         return scenario
     }
 

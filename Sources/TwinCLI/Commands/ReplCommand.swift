@@ -32,6 +32,7 @@ struct ReplCommand: TwinCommand {
         let store = try StoreLocation.path(arguments, console: console).map { path in
             try storeCall { try RunStore(path: path) }
         }
+        if let store { session.attach(store: store) }
         if let file = arguments.positionals.first {
             do {
                 try session.runScript(path: file)
@@ -46,7 +47,7 @@ struct ReplCommand: TwinCommand {
 
     /// Opens the prompt over `session` (also used by `twin run -i`).
     static func startREPL(session: Session, console: Console, store: RunStore?) -> Int32 {
-        if let store { session.history = StoreHistory(store: store) }
+        if let store { session.attach(store: store) }
         let interactive = console.stdinIsTerminal
         let reader: LineReader = interactive
             ? EditLineReader(historyPath: (console.environment["HOME"] ?? console.workingDirectory) + "/.twin_history",

@@ -62,6 +62,7 @@ struct RunCommand: TwinCommand {
         let store = try StoreLocation.path(arguments, console: console).map { path in
             try storeCall { try RunStore(path: path) }
         }
+        if let store { session.attach(store: store) }
         let runsBefore = session.runs.count
         var failure: Error?
         var jsonScenario: Scenario?
