@@ -27,3 +27,23 @@ extension Session {
         lua.set(lua.globals, .string("result"), to: object)
     }
 }
+
+/// What a SIGINT handler may touch to stop a session: raw C flags only (no Swift references,
+/// no allocation), so firing it is async-signal-safe. The running simulation stops at its next
+/// event; trusted Lua (the REPL, a script) stops at its next hook check; a plugin call in progress
+/// ends first, bounded by the plugin instruction budget.
+public struct SessionInterrupt: @unchecked Sendable {
+    let flag: UnsafeMutablePointer<Int32>
+    let lua: LuaCancellation
+
+    /// Requests the stop. Safe to call from a signal handler.
+    public func fire() {
+        flag.pointee = 1
+        lua.cancel()
+    }
+}
+
+extension Session {
+    /// The signal-safe stop for this session (valid while the session lives).
+    public var interrupt: SessionInterrupt { SessionInterrupt(flag: cancelFlag, lua: lua.cancellation) }
+}
