@@ -12,12 +12,16 @@ public struct VehicleView: Equatable, Sendable {
     public var departure: Double?
 }
 
-/// What a behaviour sees of a free charger.
+/// What a behaviour sees of a free charger (one with at least one free connector).
 public struct ChargerView: Equatable, Sendable {
     public var index: Int
     public var id: String
+    /// The dispenser's limit, shared by all its connectors, kW.
     public var maxKW: Double
     public var cabinetID: String?
+    /// Connectors in all, and how many are free now (>= 1 in a free-charger list).
+    public var connectors: Int = 1
+    public var freeConnectors: Int = 1
 }
 
 /// What a behaviour sees of a block about to start.

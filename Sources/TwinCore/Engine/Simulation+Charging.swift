@@ -15,8 +15,15 @@ extension Simulation {
         if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
         let v = s.vehicle
         let ti = vehicles[v].typeIndex
-        let out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+        var out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
                                     capacityKWh: capacities[ti], efficiency: efficiencies[ti])
+        if !out.reachedTarget, s.targetSOC - out.soc <= 1e-12 {
+            // Rounding left the SOC a hair short of the target (the same threshold as at plug-in):
+            // it is full, and must not hold its connector waiting for a policy to grant a crumb.
+            out.drawnKWh += (s.targetSOC - out.soc) * capacities[ti] / efficiencies[ti]
+            out.soc = s.targetSOC
+            out.reachedTarget = true
+        }
         vehicles[v].soc = out.soc
         if out.drawnKWh > 0 {
             vehicles[v].drawnKWh += out.drawnKWh
@@ -188,7 +195,8 @@ extension Simulation {
         }
     }
 
-    /// Cuts requests to charger and curve, then cabinets, then the site, in proportion; counts cuts.
+    /// Cuts requests to charger and curve, then each dispenser's connectors together, then cabinets,
+    /// then the site, in proportion; counts cuts (one per session per tick and stage).
     func clampRequests(headroomKW: Double) {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
@@ -205,6 +213,20 @@ extension Simulation {
             }
             requests[i] = r
             total += r
+        }
+        if anyMultiConnector {
+            // A dispenser's limit applies to the sum of its connectors: scale in proportion.
+            for i in 0..<n { chargerSums[views[i].chargerIndex] = 0 }
+            for i in 0..<n { chargerSums[views[i].chargerIndex] += requests[i] }
+            for i in 0..<n where requests[i] > 0 {
+                let c = views[i].chargerIndex
+                let sum = chargerSums[c], cap = chargerMaxKW[c]
+                guard sum > cap else { continue }
+                let scale = cap / sum
+                total -= requests[i] * (1 - scale)
+                requests[i] *= scale
+                if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+            }
         }
         if !cabinetSums.isEmpty {
             for c in cabinetSums.indices { cabinetSums[c] = 0 }

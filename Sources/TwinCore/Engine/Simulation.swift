@@ -44,12 +44,16 @@ public final class Simulation {
         var activeBlock = -1
         var queueTicket = 0
     }
+    /// A dispenser: up to `connectors` vehicles plugged at once, sharing its `maxKW`.
     struct ChargerRuntime {
-        var vehicle = -1
-        var session = -1
         var cabinet: Int
-        var pluggedSince = 0.0
-        var pluggedTotalS = 0.0
+        var connectors: Int
+        /// Connectors with a vehicle plugged in.
+        var used = 0
+        /// Connector-seconds occupied up to `lastChange` (for utilisation).
+        var busyConnectorS = 0.0
+        var lastChange = 0.0
+        var hasFreeConnector: Bool { used < connectors }
     }
     struct SessionRuntime {
         var vehicle: Int
@@ -83,7 +87,8 @@ public final class Simulation {
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
-    var freeChargerCount = 0
+    /// Free connectors over all chargers.
+    var freeConnectorCount = 0
     /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
     var deferredError: Error?
     @exclusivity(unchecked) var events = EventQueue()
@@ -114,6 +119,9 @@ public final class Simulation {
     @exclusivity(unchecked) var viewSlots: [Int] = []
     @exclusivity(unchecked) var requests: [Double] = []
     @exclusivity(unchecked) var cabinetSums: [Double] = []
+    /// Per charger, scratch for the per-dispenser clamp (only used when a charger has connectors > 1).
+    @exclusivity(unchecked) var chargerSums: [Double] = []
+    let anyMultiConnector: Bool
     var baseKW = 0.0
     var preconditionKW = 0.0
 
@@ -189,9 +197,13 @@ public final class Simulation {
             vehicles.append(VehicleRuntime(soc: v.initialSOC, state: .onRoute, typeIndex: vehicleTypeIndex[i],
                                            socMin: v.initialSOC))
         }
-        chargers = scenario.chargers.map { ChargerRuntime(cabinet: $0.cabinetID.flatMap { cabIdx[$0] } ?? -1) }
+        chargers = scenario.chargers.map {
+            ChargerRuntime(cabinet: $0.cabinetID.flatMap { cabIdx[$0] } ?? -1, connectors: $0.connectors, lastChange: scenario.start)
+        }
         cabinetSums = Array(repeating: 0, count: scenario.cabinets.count)
-        freeChargerCount = chargers.count
+        anyMultiConnector = scenario.chargers.contains { $0.connectors > 1 }
+        if anyMultiConnector { chargerSums = Array(repeating: 0, count: scenario.chargers.count) }
+        freeConnectorCount = scenario.chargers.reduce(0) { $0 + $1.connectors }
         summary.minSOC = scenario.vehicles.map(\.initialSOC).min() ?? 1
         scheduleInitialEvents()
         bookedBaseKW = baseKW
