@@ -167,11 +167,20 @@ extension Simulation {
             let wanted = (ses.targetSOC - soc) * capacities[ti]
             let curveKW = curves[ti].powerKW(atSOC: soc)
             let chargerKW = chargerMaxKW[ses.charger]
+            var capKW = min(chargerKW, curveKW)
+            if curveRises[ti] {
+                // Where the curve rises the session may be granted the curve's highest value over the
+                // SOC it can reach by the next tick: the integration then draws min(granted,
+                // curve(soc(t))) at every instant, which is the curve itself on the rise (exact,
+                // independent of the step). Where the curve does not rise this is curve(soc).
+                let reach = min(ses.targetSOC, soc + chargerKW * efficiencies[ti] * stepS / 3600 / capacities[ti])
+                capKW = min(chargerKW, curves[ti].maxPowerKW(fromSOC: soc, toSOC: reach))
+            }
             views.append(SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
                 vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
-                maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
+                maxKW: capKW, chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
                 efficiency: efficiencies[ti], capacityKWh: capacities[ti],
                 energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600)))
             viewSlots.append(slot)
@@ -195,8 +204,12 @@ extension Simulation {
         }
     }
 
-    /// Cuts requests to charger and curve, then each dispenser's connectors together, then cabinets,
-    /// then the site, in proportion; counts cuts (one per session per tick and stage).
+    /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each
+    /// dispenser's connectors together, then cabinets, then the site, in proportion.
+    ///
+    /// Counts a clamp (per session, per tick, per stage) when a request is cut beyond rounding:
+    /// negative or NaN, above its cap, or scaled by a dispenser, cabinet or the site. The curve
+    /// binding during the interval (drawn = min(granted, curve(soc(t)))) is physics, not a clamp.
     func clampRequests(headroomKW: Double) {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }

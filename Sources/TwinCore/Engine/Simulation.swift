@@ -98,6 +98,8 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
+    /// Per type index: the curve rises with SOC somewhere (see `sessionCapKW`).
+    let curveRises: [Bool]
     let vehicleIDs: [String]
     let chargerIDs: [String]
     let chargerMaxKW: [Double]
@@ -170,6 +172,7 @@ public final class Simulation {
         types = scenario.vehicleTypes
         curves = types.map(\.curve)
         capacities = types.map(\.usableKWh)
+        curveRises = types.map(\.curve.rises)
         vehicleIDs = scenario.vehicles.map(\.id)
         chargerIDs = scenario.chargers.map(\.id)
         chargerMaxKW = scenario.chargers.map(\.maxKW)
