@@ -137,3 +137,33 @@ import Testing
         }
     }
 }
+
+/// `DepotBehaviour.onTick`: observation once per control tick.
+@Suite struct OnTickTests {
+    final class Watcher: DepotBehaviour {
+        let name = "watcher"
+        var wantsTick: Bool { true }
+        var calls: [(now: Double, ids: [String], socs: [Double])] = []
+        func onTick(now: Double, vehicles: [VehicleView]) throws {
+            calls.append((now, vehicles.map(\.id), vehicles.map(\.soc)))
+        }
+    }
+
+    @Test func calledOncePerControlTickWithPluggedVehicles() throws {
+        let s = ConnectorTests.scenario(vehicles: 3, chargers: [Charger(id: "C", maxKW: 150, connectors: 2)], hours: 2)
+        let w = Watcher()
+        let sim = try Simulation(scenario: s, policy: UncontrolledPolicy(), behaviour: w)
+        let plain = try Simulation(scenario: s, policy: UncontrolledPolicy()).result()
+        let r = try sim.result()
+        #expect(w.calls.count == sim.controlCount)
+        #expect(w.calls.count > 1)
+        #expect(Set(w.calls.map(\.now)).count == w.calls.count)  // once per tick
+        #expect(w.calls.first?.ids == ["V0", "V1"])  // V2 waits for a connector
+        #expect(w.calls.allSatisfy { $0.ids.count == 2 })
+        // At 1 h: 75 kW each for an hour into 300 kWh from SOC 0.5.
+        let oneHour = try #require(w.calls.first { $0.now == 3600 })
+        #expect(oneHour.socs.allSatisfy { abs($0 - 0.75) < 1e-12 })
+        // Observation only: the same result as without it.
+        #expect(r.summary == plain.summary)
+    }
+}

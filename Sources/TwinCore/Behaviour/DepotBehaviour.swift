@@ -46,6 +46,8 @@ public protocol DepotBehaviour: AnyObject {
     var wantsChargerChoice: Bool { get }
     var wantsDispatch: Bool { get }
     var wantsPreconditioning: Bool { get }
+    /// True to have `onTick` called (read once, when the simulation is built).
+    var wantsTick: Bool { get }
     /// Charger index (into `Scenario.chargers`, one of `freeChargers`) for an arriving vehicle;
     /// nil = first free.
     func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int?
@@ -53,12 +55,18 @@ public protocol DepotBehaviour: AnyObject {
     func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int?
     /// Seconds before departure during which cabin HVAC runs from the grid while plugged in.
     func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double
+    /// Observes a control tick: called once per tick, after the policy's powers are clamped and set,
+    /// with the vehicles plugged in then (in charger order; SOC as of `now`). It cannot change the
+    /// physics; a throw aborts the run.
+    func onTick(now: Double, vehicles: [VehicleView]) throws
 }
 
 extension DepotBehaviour {
     public var wantsChargerChoice: Bool { false }
     public var wantsDispatch: Bool { false }
     public var wantsPreconditioning: Bool { false }
+    public var wantsTick: Bool { false }
+    public func onTick(now: Double, vehicles: [VehicleView]) throws {}
     public func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int? { nil }
     public func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int? { nil }
     public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double { 0 }

@@ -202,6 +202,12 @@ extension Simulation {
             pendingGridTick = nextGrid
             events.push(time: nextGrid, kind: .control)
         }
+        if behaviourWantsTick {
+            // After allocation: the behaviour observes the tick's outcome (it returns nothing).
+            tickVehicles.removeAll(keepingCapacity: true)
+            for slot in plugged { tickVehicles.append(vehicleView(sessions[slot].vehicle)) }
+            try behaviour.onTick(now: t, vehicles: tickVehicles)
+        }
     }
 
     /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each

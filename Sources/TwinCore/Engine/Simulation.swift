@@ -11,6 +11,8 @@ public final class Simulation {
     public let policy: ChargingPolicy
     public let behaviour: DepotBehaviour
     public let options: RunOptions
+    let behaviourWantsTick: Bool
+    var tickVehicles: [VehicleView] = []
     /// Checked between events; return true to stop the run (it throws `SimulationError.cancelled`).
     public var isCancelled: () -> Bool = { false }
 
@@ -166,6 +168,7 @@ public final class Simulation {
         self.policy = policy
         self.behaviour = behaviour
         self.options = options
+        self.behaviourWantsTick = behaviour.wantsTick
         self.now = scenario.start
         self.lastBooking = scenario.start
         self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
