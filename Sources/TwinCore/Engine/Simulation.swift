@@ -100,8 +100,8 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
-    /// Per type index: the curve rises with SOC somewhere (see `sessionCapKW`).
-    let curveRises: [Bool]
+    /// Per type index: the SOC above which the curve never rises (-inf when it never does).
+    let curveRiseEndSOC: [Double]
     let vehicleIDs: [String]
     let chargerIDs: [String]
     let chargerMaxKW: [Double]
@@ -175,7 +175,13 @@ public final class Simulation {
         types = scenario.vehicleTypes
         curves = types.map(\.curve)
         capacities = types.map(\.usableKWh)
-        curveRises = types.map(\.curve.rises)
+        curveRiseEndSOC = types.map { t in
+            var end = -Double.infinity
+            for i in t.curve.points.indices.dropFirst() where t.curve.points[i].kw > t.curve.points[i - 1].kw {
+                end = t.curve.points[i].soc
+            }
+            return end
+        }
         vehicleIDs = scenario.vehicles.map(\.id)
         chargerIDs = scenario.chargers.map(\.id)
         chargerMaxKW = scenario.chargers.map(\.maxKW)
