@@ -46,9 +46,11 @@ extension Allocation {
             order.removeAll(keepingCapacity: true)
             var usable = true
             var maxID = 0
-            for s in sessions {
-                if s.sessionID <= 0 || s.sessionID > 1 << 30 { usable = false; break }
-                if s.sessionID > maxID { maxID = s.sessionID }
+            // Indexing reads one field; iterating would copy each view (and retain its strings).
+            for i in 0..<n {
+                let id = sessions[i].sessionID
+                if id <= 0 || id > 1 << 30 { usable = false; break }
+                if id > maxID { maxID = id }
             }
             for k in keys where k.isNaN { usable = false; break }
             if usable, maxID >= indexByID.count {
@@ -67,7 +69,7 @@ extension Allocation {
                     }
                     for i in 0..<n where indexByID[sessions[i].sessionID] >= 0 { order.append(i) }
                 }
-                for s in sessions { indexByID[s.sessionID] = -1 }
+                for i in 0..<n { indexByID[sessions[i].sessionID] = -1 }
                 if usable {
                     usable = keys.withUnsafeBufferPointer { k in
                         order.withUnsafeMutableBufferPointer { o in Self.insertionSort(o, keys: k, budget: 16 * n + 4096) }
