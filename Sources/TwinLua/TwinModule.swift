@@ -370,10 +370,8 @@ enum TwinModule {
           s.energy_kwh or 0, s.peak_kw or 0, s.unmet_vehicles or 0)
       end,
     }
-    twin.runs = {
-      list = function(limit) return runs_list(limit) end,
-      get = function(id) return runs_get(id) end,
-    }
+    -- The Swift functions themselves (no Lua wrapper), so their errors point at the caller's line.
+    twin.runs = { list = runs_list, get = runs_get }
     return function(t, id) ids[t] = id; return setmetatable(t, mt) end
     """#
 }

@@ -217,6 +217,7 @@ import TwinCore
         #expect(out[4] == .string("min"))
         #expect(out[5] == .bool(false))
         #expect(out[6].stringValue?.contains("no run store attached") == true)
+        #expect(out[6].stringValue?.hasPrefix("t:4:") == true, "the error names the caller's line: \(out[6])")
         // With a history attached.
         final class Memory: RunHistory {
             var results: [RunResult] = []
