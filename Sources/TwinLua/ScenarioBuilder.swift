@@ -164,7 +164,8 @@ struct ScenarioBuilder {
                 let cop = try number(h, "cop", hp, default: 2.5, positive: true)
                 hvac = .heatPump(setpointC: try number(h, "setpoint_c", hp, default: 18), uaKWPerK: try number(h, "ua_kw_per_k", hp, min: 0),
                                  heatingCOP: cop, coolingCOP: try number(h, "cooling_cop", hp, default: cop, positive: true),
-                                 auxiliaryKW: try number(h, "auxiliary_kw", hp, default: 0, min: 0))
+                                 auxiliaryKW: try number(h, "auxiliary_kw", hp, default: 0, min: 0),
+                                 maxKW: h["max_kw"] == .nil ? nil : try number(h, "max_kw", hp, positive: true))
             }
         }
         let minSOC = try number(t, "min_soc", path, default: 0, min: 0, max: 1)
