@@ -25,8 +25,17 @@ local function num(v, scale) return esc(report.number(v, scale)) end
 
 local function hhmm(t) return os.date("!%H:%M", math.floor(t)) end
 
+-- Time axis for a run: ticks a day apart (labelled with the date) for runs of days, else hours.
+local function time_axis(x0, x1)
+  if x1 - x0 >= 2 * 86400 then
+    return svg.time_ticks(x0, x1, 10), function(t) return os.date("!%a %d %b", math.floor(t)) end
+  end
+  return svg.time_ticks(x0, x1), hhmm
+end
+
 -- Site load (and its charger / base parts) as step series, extended to the end of the run.
 local function load_chart(result, x0, x1)
+  local ticks, label = time_axis(x0, x1)
   local site, chargers, base = {}, {}, {}
   for _, p in ipairs(result.load_profile or {}) do
     site[#site + 1] = { p.time, p.site_kw or 0 }
@@ -41,7 +50,7 @@ local function load_chart(result, x0, x1)
     { name = "chargers", points = chargers, step = true },
     { name = "base", points = base, step = true },
   }, { title = "Site load", y_label = "kW", x_label = "time (UTC)", x_min = x0, x_max = x1,
-       x_ticks = svg.time_ticks(x0, x1), x_format = hhmm,
+       x_ticks = ticks, x_format = label,
        limit = result.site_limit_kw, limit_label = result.site_limit_kw and ("site limit " .. num(result.site_limit_kw) .. " kW") })
 end
 
@@ -58,28 +67,38 @@ local function soc_chart(result, x0, x1)
     for _, e in ipairs(tablex.sort_by(by_vehicle[id], "time")) do pts[#pts + 1] = { e.time, e.soc * 100 } end
     series[#series + 1] = { name = tostring(id), points = pts }
   end
+  local ticks, label = time_axis(x0, x1)
   return svg.line_chart(series, { title = "State of charge", y_label = "SOC %", x_label = "time (UTC)",
-    x_min = x0, x_max = x1, y_min = 0, y_max = 100, x_ticks = svg.time_ticks(x0, x1), x_format = hhmm })
+    x_min = x0, x_max = x1, y_min = 0, y_max = 100, x_ticks = ticks, x_format = label })
 end
 
--- Charger occupancy: a row per charger, a bar per session from plug_in to unplug.
+-- Charger occupancy: a row per connector in use (a charger with several connectors gets one lane
+-- per vehicle plugged at the same time: "C01", "C01/2"), a bar per session from plug_in to unplug.
 local function occupancy_chart(result, x0, x1)
   local by_charger = tablex.group_by(result.sessions or {}, "charger_id")
   local ids = tablex.keys(by_charger)
   table.sort(ids, tablex.natural_less)
   local rows = {}
   for _, id in ipairs(ids) do
-    local iv = {}
-    for _, s in ipairs(by_charger[id]) do
+    local lanes = {}  -- { ends = last unplug time, intervals = {...} } per lane, first fit
+    for _, s in ipairs(tablex.sort_by(by_charger[id], function(x) return x.plug_in or x.arrival or x0 end)) do
       local from, to = s.plug_in or s.arrival, s.unplug or s.departure or x1
       if from then
-        iv[#iv + 1] = { from = from, to = to, label = string.format("%s %s-%s", tostring(s.vehicle_id), hhmm(from), hhmm(to)) }
+        local lane
+        for _, l in ipairs(lanes) do if l.ends <= from then lane = l; break end end
+        if not lane then lane = { intervals = {} }; lanes[#lanes + 1] = lane end
+        lane.ends = to
+        lane.intervals[#lane.intervals + 1] = { from = from, to = to,
+          label = string.format("%s %s-%s", tostring(s.vehicle_id), hhmm(from), hhmm(to)) }
       end
     end
-    rows[#rows + 1] = { label = tostring(id), intervals = iv }
+    for k, l in ipairs(lanes) do
+      rows[#rows + 1] = { label = k == 1 and tostring(id) or (tostring(id) .. "/" .. k), intervals = l.intervals }
+    end
   end
+  local ticks, label = time_axis(x0, x1)
   return svg.gantt(rows, { title = "Charger occupancy", x_label = "time (UTC)", x_min = x0, x_max = x1,
-    x_ticks = svg.time_ticks(x0, x1), x_format = hhmm })
+    x_ticks = ticks, x_format = label })
 end
 
 return twin.formatter {
