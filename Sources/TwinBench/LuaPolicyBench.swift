@@ -22,12 +22,19 @@ final class TimedPolicy: ChargingPolicy {
 
 /// The Lua `llf` plugin against the Swift primitive on the engine benchmark's generated depot.
 /// Target: under 10 s and within 3x of Swift.
-func runLuaPolicyBenchmarks() {
+func runLuaPolicyBenchmarks(_ filter: String? = nil) {
     print("== TwinLua policy benchmarks ==")
-    luaPolicyBench(buses: 100, chargers: 40, days: 30)
+    if filter == nil || filter == "lua" || filter == "lua-small" {
+        luaPolicyBench(buses: 100, chargers: 40, days: 30, keyFunction: true)
+    }
+    // Issue 4: the engine issue's 1000-bus year (1000 buses, 400 chargers in cabinets, one year,
+    // 5-minute control, blocks every day, winter/summer temperatures) with the Lua llf plugin.
+    if filter == nil || filter == "lua" || filter == "lua-year" {
+        luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
+    }
 }
 
-func luaPolicyBench(buses: Int, chargers: Int, days: Int) {
+func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {
     let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days)
     let options = RunOptions(keepEvents: false, keepTrips: false, keepSessions: true, keepLoadProfile: true)
     do {
@@ -36,13 +43,30 @@ func luaPolicyBench(buses: Int, chargers: Int, days: Int) {
         var t = Date()
         let swift = try Simulation(scenario: scenario, policy: swiftPolicy, options: options).result()
         let swiftS = Date().timeIntervalSince(t)
+        let rssSwift = maxResidentMiB()
 
-        // Lua plugin (through the session, as `twin run` does).
+        // Lua plugin, built by the session as `twin run` does, timed per policy call.
         let session = try Session(options: SessionOptions(notes: { _ in }))
+        let luaPolicy = TimedPolicy(try session.simulation(scenario: scenario, policy: "llf", options: options).policy)
         t = Date()
-        let lua = try session.run(scenario: scenario, policy: "llf", options: options).result
+        let lua = try Simulation(scenario: scenario, policy: luaPolicy, options: options).result()
         let luaS = Date().timeIntervalSince(t)
+        let rssLua = maxResidentMiB()
 
+        let ticks = max(1, swiftPolicy.calls)
+        let meanSessions = Double(swiftPolicy.sessions) / Double(ticks)
+        print(String(format: "%@: %d control ticks, %.1f plugged sessions per tick on average", scenario.name, ticks, meanSessions))
+        print(String(format: "  Swift llf primitive : run %.3f s (policy %.2f us/tick); max RSS %.0f MiB", swiftS,
+                     swiftPolicy.seconds / Double(ticks) * 1e6, rssSwift))
+        print(String(format: "  Lua llf plugin      : run %.3f s = %.2fx Swift; policy %.2f us/tick (%.1f ns/session; ctx refresh + Lua call + read back); max RSS %.0f MiB",
+                     luaS, luaS / swiftS, luaPolicy.seconds / Double(max(1, luaPolicy.calls)) * 1e6,
+                     luaPolicy.seconds / Double(max(1, luaPolicy.sessions)) * 1e9, rssLua))
+        let same = lua.summary == swift.summary && lua.sessions == swift.sessions && lua.loadProfile == swift.loadProfile
+        print(String(format: "  same result as Swift (summary, sessions, load profile): %@ (energy %.1f vs %.1f kWh, peak %.1f vs %.1f kW)",
+                     same ? "yes" : "NO", lua.summary.energyKWh, swift.summary.energyKWh, lua.summary.peakKW, swift.summary.peakKW))
+        print(String(format: "  target: < 10 s and within 3x -> %@", luaS < 10 && luaS <= 3 * swiftS ? "met" : "NOT met"))
+
+        guard keyFunction else { return }
         // The same plugin with a Lua key function (calls back into Lua per session).
         let dir = NSTemporaryDirectory() + "twin-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir + "/policies", withIntermediateDirectories: true)
@@ -55,23 +79,12 @@ func luaPolicyBench(buses: Int, chargers: Int, days: Int) {
         end }
         """.write(toFile: dir + "/policies/llf_key.lua", atomically: true, encoding: .utf8)
         let keyed = try Session(options: SessionOptions(pluginDirectories: [dir], notes: { _ in }))
+        let keyPolicy = TimedPolicy(try keyed.simulation(scenario: scenario, policy: "llf_key", options: options).policy)
         t = Date()
-        let luaKey = try keyed.run(scenario: scenario, policy: "llf_key", options: options).result
+        let luaKey = try Simulation(scenario: scenario, policy: keyPolicy, options: options).result()
         let luaKeyS = Date().timeIntervalSince(t)
-
-        let ticks = max(1, swiftPolicy.calls)
-        let meanSessions = Double(swiftPolicy.sessions) / Double(ticks)
-        print(String(format: "%@: %d control ticks, %.1f plugged sessions per tick on average", scenario.name, ticks, meanSessions))
-        print(String(format: "  Swift llf primitive : run %.3f s (policy %.1f us/tick)", swiftS, swiftPolicy.seconds / Double(ticks) * 1e6))
-        print(String(format: "  Lua llf plugin      : run %.3f s = %.2fx Swift; policy call ~%.1f us/tick more (ctx refresh + Lua call + read back)",
-                     luaS, luaS / swiftS, (luaS - swiftS) / Double(ticks) * 1e6))
-        print(String(format: "  Lua key function    : run %.3f s = %.2fx Swift; ~%.1f us/tick more", luaKeyS, luaKeyS / swiftS,
-                     (luaKeyS - swiftS) / Double(ticks) * 1e6))
-        let same = lua.summary == swift.summary
-        print(String(format: "  same result as Swift: %@ (energy %.1f vs %.1f kWh, peak %.1f vs %.1f kW); key-function variant energy %.1f kWh",
-                     same ? "yes" : "NO", lua.summary.energyKWh, swift.summary.energyKWh, lua.summary.peakKW, swift.summary.peakKW,
-                     luaKey.summary.energyKWh))
-        print(String(format: "  target: < 10 s and within 3x -> %@", luaS < 10 && luaS <= 3 * swiftS ? "met" : "NOT met"))
+        print(String(format: "  Lua key function    : run %.3f s = %.2fx Swift; policy %.2f us/tick; energy %.1f kWh", luaKeyS,
+                     luaKeyS / swiftS, keyPolicy.seconds / Double(max(1, keyPolicy.calls)) * 1e6, luaKey.summary.energyKWh))
     } catch {
         print("Lua policy benchmark failed: \(error)")
     }
