@@ -24,16 +24,24 @@ final class LoadedPlugin {
 }
 
 /// A policy plugin as a `TwinCore.ChargingPolicy`.
+///
+/// Each call sends Lua only what changed since the previous call: records for sessions that are
+/// new (or whose slowly-changing fields changed), ids of sessions gone, and the id order when it
+/// changed. Fields that change every tick (soc, energy wanted, max kW, curve kW) are not sent at
+/// all: the session views read them from `PluginHost.currentSessions` on demand.
 final class LuaPolicy: ChargingPolicy {
     let name: String
     let plugin: LoadedPlugin
     let call: LuaRef
+    let checked: LuaRef
     let buffer: LuaRef
     var numbers: [Double] = []
     var out: [Double] = []
-    static let stride = 14
-    /// Seconds spent in the policy call (benchmarks).
-    var calls = 0
+    /// Numbers per session record (see `make_policy` in the setup chunk).
+    static let recordStride = 10
+    /// Policy calls so far; `lastSeen[id]` is the call that last showed session `id`.
+    var calls: Int32 = 0
+    var lastSeen: [Int32] = []
 
     init(plugin: LoadedPlugin, scenario: Scenario) throws {
         self.plugin = plugin
@@ -51,31 +59,80 @@ final class LuaPolicy: ChargingPolicy {
                 f.push(path); f.push(allocate); f.push(params); f.push(vids); f.push(cids); f.push(cabids)
             }, reading: { $0.ref(at: 1) })
         }
-        buffer = state.newTable(arrayCapacity: 64 * Self.stride)
+        checked = try plugin.host.helper("checked")
+        buffer = state.newTable(arrayCapacity: 64 * Self.recordStride)
+    }
+
+    @inline(__always)
+    static func sameStatics(_ a: SessionView, _ b: SessionView) -> Bool {
+        a.vehicleIndex == b.vehicleIndex && a.chargerIndex == b.chargerIndex && a.cabinetIndex == b.cabinetIndex
+            && a.arrival.bitPattern == b.arrival.bitPattern && a.departure.bitPattern == b.departure.bitPattern
+            && a.targetSOC.bitPattern == b.targetSOC.bitPattern && a.chargerMaxKW.bitPattern == b.chargerMaxKW.bitPattern
+            && a.efficiency.bitPattern == b.efficiency.bitPattern && a.capacityKWh.bitPattern == b.capacityKWh.bitPattern
     }
 
     func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         let host = plugin.host
+        let previous = host.currentSessions
         host.currentSessions = sessions
         host.context = context
         let n = sessions.count
-        numbers.removeAll(keepingCapacity: true)
-        for s in sessions {
-            numbers.append(Double(s.sessionID)); numbers.append(Double(s.vehicleIndex + 1))
-            numbers.append(Double(s.chargerIndex + 1)); numbers.append(Double(s.cabinetIndex + 1))
-            numbers.append(s.arrival); numbers.append(s.departure); numbers.append(s.soc); numbers.append(s.targetSOC)
-            numbers.append(s.energyWantedKWh); numbers.append(s.maxKW); numbers.append(s.chargerMaxKW)
-            numbers.append(s.vehicleMaxKW); numbers.append(s.efficiency); numbers.append(s.capacityKWh)
-        }
-        host.state.setArray(buffer, numbers)
-        let buffer = self.buffer
         calls += 1
-        try host.state.call(call, pushing: { f in
-            f.push(buffer); f.push(n); f.push(context.now); f.push(context.stepS); f.push(context.siteLimitKW)
-            f.push(context.baseKW); f.push(context.headroomKW); f.push(context.pricePerKWh); f.push(context.start)
-            f.push(context.end)
-        }, reading: { f in try f.doubles(at: 1, into: &out) })
-        for i in 0..<min(n, out.count) { powerKW[i] = out[i] }
+        let call = calls
+        numbers.removeAll(keepingCapacity: true)
+        var records = 0
+        var reorder = previous.count != n
+        for i in 0..<n {
+            let s = sessions[i]
+            let id = s.sessionID
+            if id >= lastSeen.count {
+                let grow = max(id + 1, lastSeen.count * 2, 64) - lastSeen.count
+                lastSeen.append(contentsOf: repeatElement(Int32.min, count: grow))
+                host.sessionPosition.append(contentsOf: repeatElement(0, count: grow))
+            }
+            if !reorder, previous[i].sessionID != id { reorder = true }
+            let shown = lastSeen[id] == call - 1
+            if !shown || !Self.sameStatics(previous[Int(host.sessionPosition[id])], s) {
+                numbers.append(Double(id)); numbers.append(Double(s.vehicleIndex + 1))
+                numbers.append(Double(s.chargerIndex + 1)); numbers.append(Double(s.cabinetIndex + 1))
+                numbers.append(s.arrival); numbers.append(s.departure); numbers.append(s.targetSOC)
+                numbers.append(s.chargerMaxKW); numbers.append(s.efficiency); numbers.append(s.capacityKWh)
+                records += 1
+            }
+            lastSeen[id] = call
+            host.sessionPosition[id] = Int32(i)
+        }
+        var removed = 0
+        for p in previous where lastSeen[p.sessionID] != call {
+            numbers.append(Double(p.sessionID))
+            removed += 1
+        }
+        if reorder { for s in sessions { numbers.append(Double(s.sessionID)) } }
+        if !numbers.isEmpty { host.state.setArray(buffer, numbers) }
+        let buffer = self.buffer
+        var bad: LuaRef?
+        do {
+        try host.state.call(self.call, pushing: { f in
+            f.push(buffer); f.push(records); f.push(removed); f.push(reorder); f.push(n); f.push(context.now)
+            f.push(context.stepS); f.push(context.siteLimitKW); f.push(context.baseKW); f.push(context.headroomKW)
+            f.push(context.pricePerKWh); f.push(context.start); f.push(context.end)
+        }, reading: { f in
+            // A plain table of numbers (the usual answer, e.g. straight from twin.alloc.*): read as is.
+            do { try f.doubles(at: 1, into: &out) } catch { bad = f.ref(at: 1) }
+        })
+        if let bad {
+            // A hole or a non-number somewhere: let Lua check the first n (nil = 0) and say which.
+            let path = plugin.entry.displayPath
+            try host.state.call(checked, pushing: { f in f.push(path); f.push(bad); f.push(n) },
+                                reading: { f in try f.doubles(at: 1, into: &out) })
+        }
+        } catch {
+            // Lua may have stopped half way through its bookkeeping: next call resends everything.
+            calls += 1
+            host.currentSessions = []
+            throw error
+        }
+        for i in 0..<n { powerKW[i] = i < out.count ? out[i] : 0 }
     }
 }
 

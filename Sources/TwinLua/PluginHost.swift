@@ -24,6 +24,8 @@ final class PluginHost {
     var scratchKeys: [Double] = []
     var scratchPower: [Double] = []
     var scratchOrder: [Int] = []
+    /// Position in `currentSessions` of each session id shown in the last policy call (see LuaPolicy).
+    var sessionPosition: [Int32] = []
 
     init(stdlibDirectory: String, notes: @escaping (String) -> Void, instructionLimit: Int = 50_000_000,
          memoryLimit: Int = 512 << 20) throws {
@@ -90,6 +92,22 @@ final class PluginHost {
                 out = Allocation.sorted(sessions, keys: keys, headroomKW: headroom)
             }
             f.push(array: out)
+        }
+        // A field of a session view that changes every tick, read on demand (see SM in the setup chunk).
+        fast["field"] = { f in
+            guard let h = hostRef else { return }
+            let id = try f.int(at: 1)
+            guard id >= 0, id < h.sessionPosition.count else { return }
+            let p = Int(h.sessionPosition[id])
+            guard p < h.currentSessions.count else { return }
+            let s = h.currentSessions[p]
+            guard s.sessionID == id else { return }  // not shown in this call
+            switch try f.int(at: 2) {
+            case 1: f.push(s.soc)
+            case 2: f.push(s.energyWantedKWh)
+            case 3: f.push(s.maxKW)
+            default: f.push(s.vehicleMaxKW)
+            }
         }
         fast["price_at"] = { f in
             guard let h = hostRef, let c = h.context else { return }
@@ -219,6 +237,7 @@ final class PluginHost {
         end
       end
       local current_ctx = nil
+      local slow -- set below: fast.slow on a plain copy of the ctx
       local alloc = {}
       local builtin = { arrival = true, departure = true, laxity = true }
       function alloc.sorted(ctx, key)
@@ -233,19 +252,19 @@ final class PluginHost {
             keys[i] = k
           end
           if rawequal(ctx, current_ctx) then return fast.sorted_keys(keys) end
-          return fast.slow("sorted", ctx, keys)
+          return slow("sorted", ctx, keys)
         end
         if not builtin[key] then
           error("twin.alloc.sorted: key must be \"arrival\", \"departure\", \"laxity\" or a function(session) -> number, got " .. tostring(key), 2)
         end
         if rawequal(ctx, current_ctx) then return fast.sorted(key) end
-        return fast.slow("sorted", ctx, key)
+        return slow("sorted", ctx, key)
       end
       for _, op in ipairs { "fair_share", "balanced", "uncontrolled" } do
         alloc[op] = function(ctx)
           if type(ctx) ~= "table" then error("twin.alloc." .. op .. ": ctx expected", 2) end
           if rawequal(ctx, current_ctx) then return fast[op]() end
-          return fast.slow(op, ctx)
+          return slow(op, ctx)
         end
       end
       local twin = { policy = ctor("policy"), behaviour = ctor("behaviour"), formatter = ctor("formatter"), alloc = alloc }
@@ -253,47 +272,121 @@ final class PluginHost {
       H.kind_of = function(t) return made[t] end
       H.print = fast.print
 
-      -- A policy call: refresh the reused ctx, call allocate, check and copy the answer.
-      -- buf holds K numbers per session (see LuaPolicy).
+      -- Session views: one Lua table per engine session, reused across ticks while the session is
+      -- shown. Fields that cannot change during a session (and a few that rarely do, checked by
+      -- Swift each tick) are raw fields written when the session first appears or changes; the
+      -- fields that change every tick are read on demand from the engine's own view through
+      -- __index (nothing is copied for a plugin that never reads them, e.g. a built-in key).
+      local DYN = { soc = 1, energy_wanted_kwh = 2, max_kw = 3, vehicle_max_kw = 4 }
+      local STATIC = { "id", "vehicle_id", "charger_id", "cabinet_id", "arrival", "departure", "target_soc",
+                       "charger_max_kw", "efficiency", "capacity_kwh" }
+      local field = fast.field
+      local SM = {
+        __metatable = "twin.session",
+        __index = function(s, k)
+          local f = DYN[k]
+          if f then return field(rawget(s, "id"), f) end
+        end,
+        __newindex = function(s, k, v)
+          if DYN[k] then
+            error("ctx.sessions[i]." .. k .. " is read-only (session tables are views reused across ticks; copy the fields you want to change)", 2)
+          end
+          rawset(s, k, v)
+        end,
+        __pairs = function(s)
+          local t = {}
+          for k, v in next, s do t[k] = v end
+          for k in next, DYN do t[k] = s[k] end
+          return next, t, nil
+        end,
+      }
+      local function is_view(s) return getmetatable(s) == "twin.session" end
+      -- A plain copy of a ctx whose sessions may be views (for the slow path, which reads raw fields).
+      local function plain(ctx)
+        local ss = rawget(ctx, "sessions")
+        if type(ss) ~= "table" then return ctx end
+        local any = false
+        for _, s in ipairs(ss) do if is_view(s) then any = true; break end end
+        if not any then return ctx end
+        local c, list = {}, {}
+        for k, v in pairs(ctx) do c[k] = v end
+        for i, s in ipairs(ss) do
+          if is_view(s) then
+            local t = {}
+            for k, v in next, s do t[k] = v end
+            for k in next, DYN do t[k] = s[k] end
+            list[i] = t
+          else
+            list[i] = s
+          end
+        end
+        c.sessions = list
+        return c
+      end
+      H.plain = plain
+      slow = function(op, ctx, key) return fast.slow(op, plain(ctx), key) end
+
+      -- The answer of allocate as an array of n numbers (nil = 0), with a clear error otherwise.
+      local function checked(name, r, n)
+        if type(r) ~= "table" then
+          error(name .. ": allocate must return an array of kW aligned with ctx.sessions, got " .. type(r), 0)
+        end
+        local out = {}
+        for i = 1, n do
+          local v = r[i]
+          if v == nil then v = 0
+          elseif type(v) ~= "number" then
+            error(name .. ": allocate returned a " .. type(v) .. " at index " .. i .. " (kW number expected)", 0)
+          end
+          out[i] = v
+        end
+        return out
+      end
+      H.checked = checked
+
+      -- A policy call. buf holds, in order: nrec records of R numbers (sessions new or changed since
+      -- the last call), nrem ids (sessions gone), and when reorder is true the n session ids in ctx
+      -- order (see LuaPolicy). The answer is returned as is when it is a plain table; Swift reads
+      -- its numbers and falls back to `checked` for a clear error.
       H.make_policy = function(name, allocate, params, vids, cids, cabids)
-        local K = 14
-        local ctx, sessions, pool, out = {}, {}, {}, {}
+        local R = 10
+        local ctx, sessions, order, byid = {}, {}, {}, {}
         local price_at = fast.price_at
-        local tointeger = math.tointeger
-        return function(buf, n, now, step, limit, base, headroom, price, start, stop)
+        local tointeger, move = math.tointeger, table.move
+        return function(buf, nrec, nrem, reorder, n, now, step, limit, base, headroom, price, start, stop)
           ctx.now, ctx.step_s, ctx.site_limit_kw, ctx.base_kw = now, step, limit, base
           ctx.headroom_kw, ctx.price, ctx.start, ctx["end"] = headroom, price, start, stop
           ctx.price_at = price_at
           ctx.sessions = sessions
-          for i = 1, n do
-            local o = (i - 1) * K
-            local s = pool[i]
-            if s == nil then s = {}; pool[i] = s end
-            s.id = tointeger(buf[o + 1])
-            s.vehicle_id = vids[buf[o + 2]]
-            s.charger_id = cids[buf[o + 3]]
-            s.cabinet_id = cabids[buf[o + 4]]
-            s.arrival, s.departure, s.soc, s.target_soc = buf[o + 5], buf[o + 6], buf[o + 7], buf[o + 8]
-            s.energy_wanted_kwh, s.max_kw, s.charger_max_kw, s.vehicle_max_kw = buf[o + 9], buf[o + 10], buf[o + 11], buf[o + 12]
-            s.efficiency, s.capacity_kwh = buf[o + 13], buf[o + 14]
-            sessions[i] = s
+          local o = 0
+          for _ = 1, nrec do
+            local id = tointeger(buf[o + 1])
+            local s = byid[id]
+            if s == nil then
+              byid[id] = setmetatable({ id = id, vehicle_id = vids[buf[o + 2]], charger_id = cids[buf[o + 3]],
+                cabinet_id = cabids[buf[o + 4]], arrival = buf[o + 5], departure = buf[o + 6], target_soc = buf[o + 7],
+                charger_max_kw = buf[o + 8], efficiency = buf[o + 9], capacity_kwh = buf[o + 10] }, SM)
+            else
+              rawset(s, "id", id); rawset(s, "vehicle_id", vids[buf[o + 2]]); rawset(s, "charger_id", cids[buf[o + 3]])
+              rawset(s, "cabinet_id", cabids[buf[o + 4]]); rawset(s, "arrival", buf[o + 5]); rawset(s, "departure", buf[o + 6])
+              rawset(s, "target_soc", buf[o + 7]); rawset(s, "charger_max_kw", buf[o + 8])
+              rawset(s, "efficiency", buf[o + 9]); rawset(s, "capacity_kwh", buf[o + 10])
+            end
+            o = o + R
           end
+          for j = 1, nrem do byid[buf[o + j]] = nil end
+          o = o + nrem
+          if reorder then
+            for i = 1, n do order[i] = byid[buf[o + i]] end
+            for i = #order, n + 1, -1 do order[i] = nil end
+          end
+          -- The exposed array is refilled every call, so a plugin that edits it affects only this call.
+          move(order, 1, n, 1, sessions)
           for i = #sessions, n + 1, -1 do sessions[i] = nil end
           current_ctx = ctx
           local r = allocate(ctx, params)
-          if type(r) ~= "table" then
-            error(name .. ": allocate must return an array of kW aligned with ctx.sessions, got " .. type(r), 0)
-          end
-          for i = 1, n do
-            local v = r[i]
-            if v == nil then v = 0
-            elseif type(v) ~= "number" then
-              error(name .. ": allocate returned a " .. type(v) .. " at index " .. i .. " (kW number expected)", 0)
-            end
-            out[i] = v
-          end
-          for i = #out, n + 1, -1 do out[i] = nil end
-          return out
+          if type(r) ~= "table" or getmetatable(r) ~= nil then return checked(name, r, n) end
+          return r
         end
       end
       H.seed = function(s) math.randomseed(s) end
