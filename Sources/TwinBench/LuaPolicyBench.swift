@@ -32,6 +32,8 @@ func runLuaPolicyBenchmarks(_ filter: String? = nil) {
     if filter == nil || filter == "lua" || filter == "lua-year" {
         luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
     }
+    // A month of the 1000-bus depot (quick look at the per-tick cost with ~240 sessions).
+    if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: true) }
 }
 
 func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {

@@ -79,41 +79,58 @@ final class LuaPolicy: ChargingPolicy {
         let n = sessions.count
         calls += 1
         let call = calls
+        let dynamic = host.sendsDynamicFields
+        var top = 0
+        for i in sessions.indices { top = max(top, sessions[i].sessionID) }
+        if top >= lastSeen.count {
+            let grow = max(top + 1, lastSeen.count * 2, 64) - lastSeen.count
+            lastSeen.append(contentsOf: repeatElement(Int32.min, count: grow))
+            host.sessionPosition.append(contentsOf: repeatElement(0, count: grow))
+        }
+        var seen = lastSeen, position = host.sessionPosition
+        lastSeen = []; host.sessionPosition = []  // unique while we write (no copies, no access checks)
+        defer { lastSeen = seen; host.sessionPosition = position }
         numbers.removeAll(keepingCapacity: true)
         var records = 0
         var reorder = previous.count != n
-        for i in 0..<n {
-            let s = sessions[i]
-            let id = s.sessionID
-            if id >= lastSeen.count {
-                let grow = max(id + 1, lastSeen.count * 2, 64) - lastSeen.count
-                lastSeen.append(contentsOf: repeatElement(Int32.min, count: grow))
-                host.sessionPosition.append(contentsOf: repeatElement(0, count: grow))
+        sessions.withUnsafeBufferPointer { cur in
+            previous.withUnsafeBufferPointer { prev in
+                for i in 0..<n {
+                    let id = cur[i].sessionID
+                    if !reorder, prev[i].sessionID != id { reorder = true }
+                    let shown = seen[id] == call - 1
+                    let p = Int(position[id])
+                    if !shown || !Self.sameStatics(prev[p], cur[i]) {
+                        numbers.append(Double(id)); numbers.append(Double(cur[i].vehicleIndex + 1))
+                        numbers.append(Double(cur[i].chargerIndex + 1)); numbers.append(Double(cur[i].cabinetIndex + 1))
+                        numbers.append(cur[i].arrival); numbers.append(cur[i].departure); numbers.append(cur[i].targetSOC)
+                        numbers.append(cur[i].chargerMaxKW); numbers.append(cur[i].efficiency); numbers.append(cur[i].capacityKWh)
+                        records += 1
+                    }
+                    seen[id] = call
+                    position[id] = Int32(i)
+                }
             }
-            if !reorder, previous[i].sessionID != id { reorder = true }
-            let shown = lastSeen[id] == call - 1
-            if !shown || !Self.sameStatics(previous[Int(host.sessionPosition[id])], s) {
-                numbers.append(Double(id)); numbers.append(Double(s.vehicleIndex + 1))
-                numbers.append(Double(s.chargerIndex + 1)); numbers.append(Double(s.cabinetIndex + 1))
-                numbers.append(s.arrival); numbers.append(s.departure); numbers.append(s.targetSOC)
-                numbers.append(s.chargerMaxKW); numbers.append(s.efficiency); numbers.append(s.capacityKWh)
-                records += 1
-            }
-            lastSeen[id] = call
-            host.sessionPosition[id] = Int32(i)
         }
         var removed = 0
-        for p in previous where lastSeen[p.sessionID] != call {
-            numbers.append(Double(p.sessionID))
+        for p in previous.indices where seen[previous[p].sessionID] != call {
+            numbers.append(Double(previous[p].sessionID))
             removed += 1
         }
-        if reorder { for s in sessions { numbers.append(Double(s.sessionID)) } }
+        if reorder { for i in sessions.indices { numbers.append(Double(sessions[i].sessionID)) } }
+        if dynamic {
+            // All of them, every call: a plugin's edits to these fields last only until the next call.
+            for i in sessions.indices {
+                numbers.append(sessions[i].soc); numbers.append(sessions[i].energyWantedKWh)
+                numbers.append(sessions[i].maxKW); numbers.append(sessions[i].vehicleMaxKW)
+            }
+        }
         if !numbers.isEmpty { host.state.setArray(buffer, numbers) }
         let buffer = self.buffer
         var bad: LuaRef?
         do {
         try host.state.call(self.call, pushing: { f in
-            f.push(buffer); f.push(records); f.push(removed); f.push(reorder); f.push(n); f.push(context.now)
+            f.push(buffer); f.push(records); f.push(removed); f.push(reorder); f.push(dynamic); f.push(n); f.push(context.now)
             f.push(context.stepS); f.push(context.siteLimitKW); f.push(context.baseKW); f.push(context.headroomKW)
             f.push(context.pricePerKWh); f.push(context.start); f.push(context.end)
         }, reading: { f in

@@ -26,6 +26,8 @@ final class PluginHost {
     var scratchOrder: [Int] = []
     /// Position in `currentSessions` of each session id shown in the last policy call (see LuaPolicy).
     var sessionPosition: [Int32] = []
+    /// The policy plugin reads the per-tick session fields: LuaPolicy sends them with every call.
+    var sendsDynamicFields = false
 
     init(stdlibDirectory: String, notes: @escaping (String) -> Void, instructionLimit: Int = 50_000_000,
          memoryLimit: Int = 512 << 20) throws {
@@ -93,21 +95,18 @@ final class PluginHost {
             }
             f.push(array: out)
         }
-        // A field of a session view that changes every tick, read on demand (see SM in the setup chunk).
-        fast["field"] = { f in
+        // The fields of the session views that change every tick, for all sessions of this call in
+        // ctx order (4 per session), the first time a plugin touches one (see SM in the setup chunk).
+        // From then on LuaPolicy sends the changed ones with every call.
+        fast["dynamic"] = { f in
             guard let h = hostRef else { return }
-            let id = try f.int(at: 1)
-            guard id >= 0, id < h.sessionPosition.count else { return }
-            let p = Int(h.sessionPosition[id])
-            guard p < h.currentSessions.count else { return }
-            let s = h.currentSessions[p]
-            guard s.sessionID == id else { return }  // not shown in this call
-            switch try f.int(at: 2) {
-            case 1: f.push(s.soc)
-            case 2: f.push(s.energyWantedKWh)
-            case 3: f.push(s.maxKW)
-            default: f.push(s.vehicleMaxKW)
+            h.sendsDynamicFields = true
+            h.scratchPower.removeAll(keepingCapacity: true)
+            for s in h.currentSessions {
+                h.scratchPower.append(s.soc); h.scratchPower.append(s.energyWantedKWh)
+                h.scratchPower.append(s.maxKW); h.scratchPower.append(s.vehicleMaxKW)
             }
+            f.push(array: h.scratchPower)
         }
         fast["price_at"] = { f in
             guard let h = hostRef, let c = h.context else { return }
@@ -274,30 +273,35 @@ final class PluginHost {
 
       -- Session views: one Lua table per engine session, reused across ticks while the session is
       -- shown. Fields that cannot change during a session (and a few that rarely do, checked by
-      -- Swift each tick) are raw fields written when the session first appears or changes; the
-      -- fields that change every tick are read on demand from the engine's own view through
-      -- __index (nothing is copied for a plugin that never reads them, e.g. a built-in key).
+      -- Swift each call) are raw fields written when the session first appears or changes. The
+      -- fields that change every tick (DYN) are not sent until the plugin first touches one (read,
+      -- write or pairs): then all are filled for this call, and from then on every call sends them
+      -- all (so a plugin's edits to them last until the next call, as when ctx was rebuilt). A plugin that only calls twin.alloc.* with a built-in key costs nothing
+      -- per session in Lua.
       local DYN = { soc = 1, energy_wanted_kwh = 2, max_kw = 3, vehicle_max_kw = 4 }
-      local STATIC = { "id", "vehicle_id", "charger_id", "cabinet_id", "arrival", "departure", "target_soc",
-                       "charger_max_kw", "efficiency", "capacity_kwh" }
-      local field = fast.field
+      local dynamic = false -- the per-tick fields are raw fields, refreshed by every call
+      local order = {}      -- the views of this call, in ctx order
+      local function fill()
+        dynamic = true
+        local v = fast.dynamic()
+        for i = 1, #order do
+          local s, o = order[i], (i - 1) * 4
+          rawset(s, "soc", v[o + 1]); rawset(s, "energy_wanted_kwh", v[o + 2])
+          rawset(s, "max_kw", v[o + 3]); rawset(s, "vehicle_max_kw", v[o + 4])
+        end
+      end
       local SM = {
         __metatable = "twin.session",
         __index = function(s, k)
-          local f = DYN[k]
-          if f then return field(rawget(s, "id"), f) end
+          if not dynamic and DYN[k] then fill(); return rawget(s, k) end
         end,
         __newindex = function(s, k, v)
-          if DYN[k] then
-            error("ctx.sessions[i]." .. k .. " is read-only (session tables are views reused across ticks; copy the fields you want to change)", 2)
-          end
+          if not dynamic and DYN[k] then fill() end
           rawset(s, k, v)
         end,
         __pairs = function(s)
-          local t = {}
-          for k, v in next, s do t[k] = v end
-          for k in next, DYN do t[k] = s[k] end
-          return next, t, nil
+          if not dynamic then fill() end
+          return next, s, nil
         end,
       }
       local function is_view(s) return getmetatable(s) == "twin.session" end
@@ -312,9 +316,9 @@ final class PluginHost {
         for k, v in pairs(ctx) do c[k] = v end
         for i, s in ipairs(ss) do
           if is_view(s) then
+            if not dynamic then fill() end
             local t = {}
             for k, v in next, s do t[k] = v end
-            for k in next, DYN do t[k] = s[k] end
             list[i] = t
           else
             list[i] = s
@@ -345,15 +349,15 @@ final class PluginHost {
       H.checked = checked
 
       -- A policy call. buf holds, in order: nrec records of R numbers (sessions new or changed since
-      -- the last call), nrem ids (sessions gone), and when reorder is true the n session ids in ctx
-      -- order (see LuaPolicy). The answer is returned as is when it is a plain table; Swift reads
+      -- the last call), nrem ids (sessions gone), when reorder is true the n session ids in ctx
+      -- order, and when dyn is true the 4 per-tick fields of the n sessions (see LuaPolicy). The answer is returned as is when it is a plain table; Swift reads
       -- its numbers and falls back to `checked` for a clear error.
       H.make_policy = function(name, allocate, params, vids, cids, cabids)
         local R = 10
-        local ctx, sessions, order, byid = {}, {}, {}, {}
+        local ctx, sessions, byid = {}, {}, {}
         local price_at = fast.price_at
         local tointeger, move = math.tointeger, table.move
-        return function(buf, nrec, nrem, reorder, n, now, step, limit, base, headroom, price, start, stop)
+        return function(buf, nrec, nrem, reorder, dyn, n, now, step, limit, base, headroom, price, start, stop)
           ctx.now, ctx.step_s, ctx.site_limit_kw, ctx.base_kw = now, step, limit, base
           ctx.headroom_kw, ctx.price, ctx.start, ctx["end"] = headroom, price, start, stop
           ctx.price_at = price_at
@@ -379,6 +383,14 @@ final class PluginHost {
           if reorder then
             for i = 1, n do order[i] = byid[buf[o + i]] end
             for i = #order, n + 1, -1 do order[i] = nil end
+            o = o + n
+          end
+          if dyn then
+            for i = 1, n do
+              local s = order[i]
+              s.soc, s.energy_wanted_kwh, s.max_kw, s.vehicle_max_kw = buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4]
+              o = o + 4
+            end
           end
           -- The exposed array is refilled every call, so a plugin that edits it affects only this call.
           move(order, 1, n, 1, sessions)
