@@ -9,15 +9,24 @@ final class TimedPolicy: ChargingPolicy {
     var calls = 0
     var sessions = 0
     var seconds = 0.0
+    var cpuSeconds = 0.0
     init(_ inner: ChargingPolicy) { self.inner = inner }
     var name: String { inner.name }
     func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
+        let c = threadCPUSeconds()
         let t = DispatchTime.now().uptimeNanoseconds
         try inner.allocate(context, sessions: sessions, powerKW: &powerKW)
         seconds += Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        cpuSeconds += threadCPUSeconds() - c
         calls += 1
         self.sessions += sessions.count
     }
+}
+
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// The Lua `llf` plugin against the Swift primitive on the engine benchmark's generated depot.
@@ -33,7 +42,7 @@ func runLuaPolicyBenchmarks(_ filter: String? = nil) {
         luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
     }
     // A month of the 1000-bus depot (quick look at the per-tick cost with ~240 sessions).
-    if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: true) }
+    if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: CommandLine.arguments.count < 3) }
 }
 
 func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {
@@ -58,10 +67,11 @@ func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {
         let ticks = max(1, swiftPolicy.calls)
         let meanSessions = Double(swiftPolicy.sessions) / Double(ticks)
         print(String(format: "%@: %d control ticks, %.1f plugged sessions per tick on average", scenario.name, ticks, meanSessions))
-        print(String(format: "  Swift llf primitive : run %.3f s (policy %.2f us/tick); max RSS %.0f MiB", swiftS,
-                     swiftPolicy.seconds / Double(ticks) * 1e6, rssSwift))
-        print(String(format: "  Lua llf plugin      : run %.3f s = %.2fx Swift; policy %.2f us/tick (%.1f ns/session; ctx refresh + Lua call + read back); max RSS %.0f MiB",
+        print(String(format: "  Swift llf primitive : run %.3f s (policy %.2f us/tick, CPU %.2f us/tick); max RSS %.0f MiB", swiftS,
+                     swiftPolicy.seconds / Double(ticks) * 1e6, swiftPolicy.cpuSeconds / Double(ticks) * 1e6, rssSwift))
+        print(String(format: "  Lua llf plugin      : run %.3f s = %.2fx Swift; policy %.2f us/tick (CPU %.2f us/tick, %.1f ns/session; ctx refresh + Lua call + read back); max RSS %.0f MiB",
                      luaS, luaS / swiftS, luaPolicy.seconds / Double(max(1, luaPolicy.calls)) * 1e6,
+                     luaPolicy.cpuSeconds / Double(max(1, luaPolicy.calls)) * 1e6,
                      luaPolicy.seconds / Double(max(1, luaPolicy.sessions)) * 1e9, rssLua))
         let same = lua.summary == swift.summary && lua.sessions == swift.sessions && lua.loadProfile == swift.loadProfile
         print(String(format: "  same result as Swift (summary, sessions, load profile): %@ (energy %.1f vs %.1f kWh, peak %.1f vs %.1f kW)",

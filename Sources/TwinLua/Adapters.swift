@@ -63,19 +63,20 @@ final class LuaPolicy: ChargingPolicy {
         buffer = state.newTable(arrayCapacity: 64 * Self.recordStride)
     }
 
-    @inline(__always)
-    static func sameStatics(_ a: SessionView, _ b: SessionView) -> Bool {
-        a.vehicleIndex == b.vehicleIndex && a.chargerIndex == b.chargerIndex && a.cabinetIndex == b.cabinetIndex
-            && a.arrival.bitPattern == b.arrival.bitPattern && a.departure.bitPattern == b.departure.bitPattern
-            && a.targetSOC.bitPattern == b.targetSOC.bitPattern && a.chargerMaxKW.bitPattern == b.chargerMaxKW.bitPattern
-            && a.efficiency.bitPattern == b.efficiency.bitPattern && a.capacityKWh.bitPattern == b.capacityKWh.bitPattern
-    }
+    /// The previous call's session ids (ctx order) and their record numbers (`recordStride` each,
+    /// as sent to Lua), kept in flat arrays: the engine's own array is not retained past a call,
+    /// so it never has to copy it on its next tick.
+    var previousIDs: [Int] = []
+    var previousRecords: [Double] = []
+    var currentRecords: [Double] = []
+    /// `lastSeen[id]` is the call that last showed session `id`; `position[id]` its index then.
+    var position: [Int32] = []
 
     func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         let host = plugin.host
-        let previous = host.currentSessions
         host.currentSessions = sessions
         host.context = context
+        defer { host.currentSessions = [] }
         let n = sessions.count
         calls += 1
         let call = calls
@@ -85,42 +86,49 @@ final class LuaPolicy: ChargingPolicy {
         if top >= lastSeen.count {
             let grow = max(top + 1, lastSeen.count * 2, 64) - lastSeen.count
             lastSeen.append(contentsOf: repeatElement(Int32.min, count: grow))
-            host.sessionPosition.append(contentsOf: repeatElement(0, count: grow))
+            position.append(contentsOf: repeatElement(0, count: grow))
         }
-        var seen = lastSeen, position = host.sessionPosition
-        lastSeen = []; host.sessionPosition = []  // unique while we write (no copies, no access checks)
-        defer { lastSeen = seen; host.sessionPosition = position }
+        let R = Self.recordStride
         numbers.removeAll(keepingCapacity: true)
+        currentRecords.removeAll(keepingCapacity: true)
         var records = 0
-        var reorder = previous.count != n
-        sessions.withUnsafeBufferPointer { cur in
-            previous.withUnsafeBufferPointer { prev in
-                for i in 0..<n {
-                    let id = cur[i].sessionID
-                    if !reorder, prev[i].sessionID != id { reorder = true }
-                    let shown = seen[id] == call - 1
-                    let p = Int(position[id])
-                    if !shown || !Self.sameStatics(prev[p], cur[i]) {
-                        numbers.append(Double(id)); numbers.append(Double(cur[i].vehicleIndex + 1))
-                        numbers.append(Double(cur[i].chargerIndex + 1)); numbers.append(Double(cur[i].cabinetIndex + 1))
-                        numbers.append(cur[i].arrival); numbers.append(cur[i].departure); numbers.append(cur[i].targetSOC)
-                        numbers.append(cur[i].chargerMaxKW); numbers.append(cur[i].efficiency); numbers.append(cur[i].capacityKWh)
-                        records += 1
-                    }
-                    seen[id] = call
-                    position[id] = Int32(i)
+        var reorder = previousIDs.count != n
+        for i in 0..<n {
+            let id = sessions[i].sessionID
+            if !reorder, previousIDs[i] != id { reorder = true }
+            let base = currentRecords.count
+            currentRecords.append(Double(id)); currentRecords.append(Double(sessions[i].vehicleIndex + 1))
+            currentRecords.append(Double(sessions[i].chargerIndex + 1)); currentRecords.append(Double(sessions[i].cabinetIndex + 1))
+            currentRecords.append(sessions[i].arrival); currentRecords.append(sessions[i].departure)
+            currentRecords.append(sessions[i].targetSOC); currentRecords.append(sessions[i].chargerMaxKW)
+            currentRecords.append(sessions[i].efficiency); currentRecords.append(sessions[i].capacityKWh)
+            var same = lastSeen[id] == call - 1
+            if same {
+                let p = Int(position[id]) * R
+                for k in 1..<R where previousRecords[p + k].bitPattern != currentRecords[base + k].bitPattern {
+                    same = false
+                    break
                 }
             }
+            if !same {
+                numbers.append(contentsOf: currentRecords[base..<(base + R)])
+                records += 1
+            }
+            lastSeen[id] = call
+            position[id] = Int32(i)
         }
         var removed = 0
-        for p in previous.indices where seen[previous[p].sessionID] != call {
-            numbers.append(Double(previous[p].sessionID))
+        for id in previousIDs where lastSeen[id] != call {
+            numbers.append(Double(id))
             removed += 1
         }
-        if reorder { for i in sessions.indices { numbers.append(Double(sessions[i].sessionID)) } }
+        previousIDs.removeAll(keepingCapacity: true)
+        for i in 0..<n { previousIDs.append(sessions[i].sessionID) }
+        swap(&previousRecords, &currentRecords)
+        if reorder { for id in previousIDs { numbers.append(Double(id)) } }
         if dynamic {
             // All of them, every call: a plugin's edits to these fields last only until the next call.
-            for i in sessions.indices {
+            for i in 0..<n {
                 numbers.append(sessions[i].soc); numbers.append(sessions[i].energyWantedKWh)
                 numbers.append(sessions[i].maxKW); numbers.append(sessions[i].vehicleMaxKW)
             }
@@ -146,7 +154,7 @@ final class LuaPolicy: ChargingPolicy {
         } catch {
             // Lua may have stopped half way through its bookkeeping: next call resends everything.
             calls += 1
-            host.currentSessions = []
+            previousIDs.removeAll()
             throw error
         }
         for i in 0..<n { powerKW[i] = i < out.count ? out[i] : 0 }

@@ -24,8 +24,6 @@ final class PluginHost {
     var scratchKeys: [Double] = []
     var scratchPower: [Double] = []
     var scratchOrder: [Int] = []
-    /// Position in `currentSessions` of each session id shown in the last policy call (see LuaPolicy).
-    var sessionPosition: [Int32] = []
     /// The policy plugin reads the per-tick session fields: LuaPolicy sends them with every call.
     var sendsDynamicFields = false
 
@@ -381,9 +379,15 @@ final class PluginHost {
           for j = 1, nrem do byid[buf[o + j]] = nil end
           o = o + nrem
           if reorder then
-            for i = 1, n do order[i] = byid[buf[o + i]] end
+            for i = 1, n do
+              local s = byid[buf[o + i]]
+              order[i] = s; sessions[i] = s
+            end
             for i = #order, n + 1, -1 do order[i] = nil end
             o = o + n
+          else
+            -- The exposed array is refilled every call, so a plugin that edits it affects only that call.
+            move(order, 1, n, 1, sessions)
           end
           if dyn then
             for i = 1, n do
@@ -392,8 +396,6 @@ final class PluginHost {
               o = o + 4
             end
           end
-          -- The exposed array is refilled every call, so a plugin that edits it affects only this call.
-          move(order, 1, n, 1, sessions)
           for i = #sessions, n + 1, -1 do sessions[i] = nil end
           current_ctx = ctx
           local r = allocate(ctx, params)
