@@ -42,6 +42,7 @@ func runLuaPolicyBenchmarks(_ filter: String? = nil) {
         luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
     }
     // A month of the 1000-bus depot (quick look at the per-tick cost with ~240 sessions).
+    if filter == "lua-parts" { luaPolicyParts(buses: 1000, chargers: 400, days: 30) }
     if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: CommandLine.arguments.count < 3) }
 }
 
@@ -99,5 +100,35 @@ func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {
                      luaKeyS / swiftS, keyPolicy.seconds / Double(max(1, keyPolicy.calls)) * 1e6, luaKey.summary.energyKWh))
     } catch {
         print("Lua policy benchmark failed: \(error)")
+    }
+}
+
+/// Where the Lua policy's time goes: plugins doing less and less, on the same depot.
+func luaPolicyParts(buses: Int, chargers: Int, days: Int) {
+    let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days)
+    let options = RunOptions(keepEvents: false, keepTrips: false, keepSessions: true, keepLoadProfile: true)
+    let dir = NSTemporaryDirectory() + "twin-bench-parts-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bodies: [(String, String)] = [
+        ("empty", "return {}"),
+        ("zeros", "local r = {} for i = 1, #ctx.sessions do r[i] = 0 end return r"),
+        ("llf", "return twin.alloc.sorted(ctx, \"laxity\")"),
+        ("read_soc", "local r = {} for i, s in ipairs(ctx.sessions) do r[i] = s.soc * 0 end return r"),
+    ]
+    do {
+        try FileManager.default.createDirectory(atPath: dir + "/policies", withIntermediateDirectories: true)
+        for (name, body) in bodies {
+            try "return twin.policy { name = \"p_\(name)\", version = \"1\", api = \"1\", allocate = function(ctx, params) \(body) end }"
+                .write(toFile: dir + "/policies/p_\(name).lua", atomically: true, encoding: .utf8)
+        }
+        let session = try Session(options: SessionOptions(pluginDirectories: [dir], notes: { _ in }))
+        for (name, _) in bodies {
+            let policy = TimedPolicy(try session.simulation(scenario: scenario, policy: "p_" + name, options: options).policy)
+            _ = try Simulation(scenario: scenario, policy: policy, options: options).result()
+            print(String(format: "  %-9@ policy CPU %.2f us/tick (%.1f ns/session)", name, policy.cpuSeconds / Double(policy.calls) * 1e6,
+                         policy.cpuSeconds / Double(policy.sessions) * 1e9))
+        }
+    } catch {
+        print("Lua policy parts failed: \(error)")
     }
 }

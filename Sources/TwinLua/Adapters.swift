@@ -69,6 +69,8 @@ final class LuaPolicy: ChargingPolicy {
     var previousIDs: [Int] = []
     var previousRecords: [Double] = []
     var currentRecords: [Double] = []
+    var runNumbers: [Double] = []
+    var insertNumbers: [Double] = []
     /// `lastSeen[id]` is the call that last showed session `id`; `position[id]` its index then.
     var position: [Int32] = []
 
@@ -89,10 +91,28 @@ final class LuaPolicy: ChargingPolicy {
             position.append(contentsOf: repeatElement(0, count: grow))
         }
         let R = Self.recordStride
+        // Work on locals (moved out and back): no copies, no exclusivity checks per element.
+        var numbers = self.numbers, currentRecords = self.currentRecords, previousRecords = self.previousRecords
+        var previousIDs = self.previousIDs, lastSeen = self.lastSeen, position = self.position
+        self.numbers = []; self.currentRecords = []; self.previousRecords = []
+        self.previousIDs = []; self.lastSeen = []; self.position = []
+        defer {
+            self.numbers = numbers; self.currentRecords = currentRecords; self.previousRecords = previousRecords
+            self.previousIDs = previousIDs; self.lastSeen = lastSeen; self.position = position
+        }
         numbers.removeAll(keepingCapacity: true)
         currentRecords.removeAll(keepingCapacity: true)
         var records = 0
         var reorder = previousIDs.count != n
+        // The new order as runs of the previous one (src, dst, length; 1-based) plus inserted new
+        // sessions (dst, id): the engine keeps its sessions in charger order, so a tick with a few
+        // plug-ins and unplugs is a few runs, copied by table.move in Lua.
+        var runNumbers = self.runNumbers, insertNumbers = self.insertNumbers
+        self.runNumbers = []; self.insertNumbers = []
+        defer { self.runNumbers = runNumbers; self.insertNumbers = insertNumbers }
+        runNumbers.removeAll(keepingCapacity: true)
+        insertNumbers.removeAll(keepingCapacity: true)
+        var runs = 0, inserts = 0, lastPrevious = -2
         for i in 0..<n {
             let id = sessions[i].sessionID
             if !reorder, previousIDs[i] != id { reorder = true }
@@ -102,13 +122,25 @@ final class LuaPolicy: ChargingPolicy {
             currentRecords.append(sessions[i].arrival); currentRecords.append(sessions[i].departure)
             currentRecords.append(sessions[i].targetSOC); currentRecords.append(sessions[i].chargerMaxKW)
             currentRecords.append(sessions[i].efficiency); currentRecords.append(sessions[i].capacityKWh)
-            var same = lastSeen[id] == call - 1
-            if same {
-                let p = Int(position[id]) * R
-                for k in 1..<R where previousRecords[p + k].bitPattern != currentRecords[base + k].bitPattern {
+            let kept = lastSeen[id] == call - 1
+            var same = kept
+            if kept {
+                let p = Int(position[id])
+                for k in 1..<R where previousRecords[p * R + k].bitPattern != currentRecords[base + k].bitPattern {
                     same = false
                     break
                 }
+                if p == lastPrevious + 1 {
+                    runNumbers[runNumbers.count - 1] += 1
+                } else {
+                    runNumbers.append(Double(p + 1)); runNumbers.append(Double(i + 1)); runNumbers.append(1)
+                    runs += 1
+                }
+                lastPrevious = p
+            } else {
+                insertNumbers.append(Double(i + 1)); insertNumbers.append(Double(id))
+                inserts += 1
+                lastPrevious = -2
             }
             if !same {
                 numbers.append(contentsOf: currentRecords[base..<(base + R)])
@@ -125,7 +157,12 @@ final class LuaPolicy: ChargingPolicy {
         previousIDs.removeAll(keepingCapacity: true)
         for i in 0..<n { previousIDs.append(sessions[i].sessionID) }
         swap(&previousRecords, &currentRecords)
-        if reorder { for id in previousIDs { numbers.append(Double(id)) } }
+        if reorder {
+            numbers.append(contentsOf: runNumbers)
+            numbers.append(contentsOf: insertNumbers)
+        } else {
+            runs = 0; inserts = 0
+        }
         if dynamic {
             // All of them, every call: a plugin's edits to these fields last only until the next call.
             for i in 0..<n {
@@ -138,7 +175,7 @@ final class LuaPolicy: ChargingPolicy {
         var bad: LuaRef?
         do {
         try host.state.call(self.call, pushing: { f in
-            f.push(buffer); f.push(records); f.push(removed); f.push(reorder); f.push(dynamic); f.push(n); f.push(context.now)
+            f.push(buffer); f.push(records); f.push(removed); f.push(runs); f.push(inserts); f.push(reorder); f.push(dynamic); f.push(n); f.push(context.now)
             f.push(context.stepS); f.push(context.siteLimitKW); f.push(context.baseKW); f.push(context.headroomKW)
             f.push(context.pricePerKWh); f.push(context.start); f.push(context.end)
         }, reading: { f in

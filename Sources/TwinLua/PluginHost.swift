@@ -279,6 +279,7 @@ final class PluginHost {
       local DYN = { soc = 1, energy_wanted_kwh = 2, max_kw = 3, vehicle_max_kw = 4 }
       local dynamic = false -- the per-tick fields are raw fields, refreshed by every call
       local order = {}      -- the views of this call, in ctx order
+      local spare = {}      -- the next order is built here from runs of this one
       local function fill()
         dynamic = true
         local v = fast.dynamic()
@@ -347,15 +348,15 @@ final class PluginHost {
       H.checked = checked
 
       -- A policy call. buf holds, in order: nrec records of R numbers (sessions new or changed since
-      -- the last call), nrem ids (sessions gone), when reorder is true the n session ids in ctx
-      -- order, and when dyn is true the 4 per-tick fields of the n sessions (see LuaPolicy). The answer is returned as is when it is a plain table; Swift reads
+      -- the last call), nrem ids (sessions gone), when reorder is true nruns runs of the last order
+      -- (from, to, length) and nins new sessions (to, id), and when dyn is true the 4 per-tick fields of the n sessions (see LuaPolicy). The answer is returned as is when it is a plain table; Swift reads
       -- its numbers and falls back to `checked` for a clear error.
       H.make_policy = function(name, allocate, params, vids, cids, cabids)
         local R = 10
         local ctx, sessions, byid = {}, {}, {}
         local price_at = fast.price_at
         local tointeger, move = math.tointeger, table.move
-        return function(buf, nrec, nrem, reorder, dyn, n, now, step, limit, base, headroom, price, start, stop)
+        return function(buf, nrec, nrem, nruns, nins, reorder, dyn, n, now, step, limit, base, headroom, price, start, stop)
           ctx.now, ctx.step_s, ctx.site_limit_kw, ctx.base_kw = now, step, limit, base
           ctx.headroom_kw, ctx.price, ctx.start, ctx["end"] = headroom, price, start, stop
           ctx.price_at = price_at
@@ -379,16 +380,21 @@ final class PluginHost {
           for j = 1, nrem do byid[buf[o + j]] = nil end
           o = o + nrem
           if reorder then
-            for i = 1, n do
-              local s = byid[buf[o + i]]
-              order[i] = s; sessions[i] = s
+            local dst = spare
+            for _ = 1, nruns do
+              local src = buf[o + 1]
+              move(order, src, src + buf[o + 3] - 1, buf[o + 2], dst)
+              o = o + 3
             end
-            for i = #order, n + 1, -1 do order[i] = nil end
-            o = o + n
-          else
-            -- The exposed array is refilled every call, so a plugin that edits it affects only that call.
-            move(order, 1, n, 1, sessions)
+            for _ = 1, nins do
+              dst[buf[o + 1]] = byid[buf[o + 2]]
+              o = o + 2
+            end
+            for i = #dst, n + 1, -1 do dst[i] = nil end
+            spare, order = order, dst
           end
+          -- The exposed array is refilled every call, so a plugin that edits it affects only that call.
+          move(order, 1, n, 1, sessions)
           if dyn then
             for i = 1, n do
               local s = order[i]
