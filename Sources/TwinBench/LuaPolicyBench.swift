@@ -42,7 +42,9 @@ func runLuaPolicyBenchmarks(_ filter: String? = nil) {
         luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
     }
     // A month of the 1000-bus depot (quick look at the per-tick cost with ~240 sessions).
-    if filter == "lua-parts" { luaPolicyParts(buses: 1000, chargers: 400, days: 30) }
+    if filter == "lua-parts" {
+        luaPolicyParts(buses: 1000, chargers: 400, days: 30, only: CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : nil)
+    }
     if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: CommandLine.arguments.count < 3) }
 }
 
@@ -104,7 +106,7 @@ func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {
 }
 
 /// Where the Lua policy's time goes: plugins doing less and less, on the same depot.
-func luaPolicyParts(buses: Int, chargers: Int, days: Int) {
+func luaPolicyParts(buses: Int, chargers: Int, days: Int, only: String? = nil) {
     let scenario = makeBenchDepot(buses: buses, chargers: chargers, days: days)
     let options = RunOptions(keepEvents: false, keepTrips: false, keepSessions: true, keepLoadProfile: true)
     let dir = NSTemporaryDirectory() + "twin-bench-parts-\(getpid())"
@@ -122,7 +124,7 @@ func luaPolicyParts(buses: Int, chargers: Int, days: Int) {
                 .write(toFile: dir + "/policies/p_\(name).lua", atomically: true, encoding: .utf8)
         }
         let session = try Session(options: SessionOptions(pluginDirectories: [dir], notes: { _ in }))
-        for (name, _) in bodies {
+        for (name, _) in bodies where only == nil || only == name {
             let policy = TimedPolicy(try session.simulation(scenario: scenario, policy: "p_" + name, options: options).policy)
             _ = try Simulation(scenario: scenario, policy: policy, options: options).result()
             print(String(format: "  %-9@ policy CPU %.2f us/tick (%.1f ns/session)", name, policy.cpuSeconds / Double(policy.calls) * 1e6,

@@ -113,42 +113,48 @@ final class LuaPolicy: ChargingPolicy {
         runNumbers.removeAll(keepingCapacity: true)
         insertNumbers.removeAll(keepingCapacity: true)
         var runs = 0, inserts = 0, lastPrevious = -2
-        for i in 0..<n {
-            let id = sessions[i].sessionID
-            if !reorder, previousIDs[i] != id { reorder = true }
-            let base = currentRecords.count
-            currentRecords.append(Double(id)); currentRecords.append(Double(sessions[i].vehicleIndex + 1))
-            currentRecords.append(Double(sessions[i].chargerIndex + 1)); currentRecords.append(Double(sessions[i].cabinetIndex + 1))
-            currentRecords.append(sessions[i].arrival); currentRecords.append(sessions[i].departure)
-            currentRecords.append(sessions[i].targetSOC); currentRecords.append(sessions[i].chargerMaxKW)
-            currentRecords.append(sessions[i].efficiency); currentRecords.append(sessions[i].capacityKWh)
-            let kept = lastSeen[id] == call - 1
-            var same = kept
-            if kept {
-                let p = Int(position[id])
-                for k in 1..<R where previousRecords[p * R + k].bitPattern != currentRecords[base + k].bitPattern {
-                    same = false
-                    break
-                }
-                if p == lastPrevious + 1 {
-                    runNumbers[runNumbers.count - 1] += 1
+        currentRecords.append(contentsOf: repeatElement(0, count: n * R))
+        sessions.withUnsafeBufferPointer { cur in
+        currentRecords.withUnsafeMutableBufferPointer { rec in
+        previousRecords.withUnsafeBufferPointer { prev in
+        lastSeen.withUnsafeMutableBufferPointer { seen in
+        position.withUnsafeMutableBufferPointer { pos in
+            for i in 0..<n {
+                let id = cur[i].sessionID
+                if !reorder, previousIDs[i] != id { reorder = true }
+                let base = i * R
+                rec[base] = Double(id); rec[base + 1] = Double(cur[i].vehicleIndex + 1)
+                rec[base + 2] = Double(cur[i].chargerIndex + 1); rec[base + 3] = Double(cur[i].cabinetIndex + 1)
+                rec[base + 4] = cur[i].arrival; rec[base + 5] = cur[i].departure; rec[base + 6] = cur[i].targetSOC
+                rec[base + 7] = cur[i].chargerMaxKW; rec[base + 8] = cur[i].efficiency; rec[base + 9] = cur[i].capacityKWh
+                let kept = seen[id] == call - 1
+                var same = kept
+                if kept {
+                    let p = Int(pos[id])
+                    for k in 1..<R where prev[p * R + k].bitPattern != rec[base + k].bitPattern {
+                        same = false
+                        break
+                    }
+                    if p == lastPrevious + 1 {
+                        runNumbers[runNumbers.count - 1] += 1
+                    } else {
+                        runNumbers.append(Double(p + 1)); runNumbers.append(Double(i + 1)); runNumbers.append(1)
+                        runs += 1
+                    }
+                    lastPrevious = p
                 } else {
-                    runNumbers.append(Double(p + 1)); runNumbers.append(Double(i + 1)); runNumbers.append(1)
-                    runs += 1
+                    insertNumbers.append(Double(i + 1)); insertNumbers.append(Double(id))
+                    inserts += 1
+                    lastPrevious = -2
                 }
-                lastPrevious = p
-            } else {
-                insertNumbers.append(Double(i + 1)); insertNumbers.append(Double(id))
-                inserts += 1
-                lastPrevious = -2
+                if !same {
+                    for k in 0..<R { numbers.append(rec[base + k]) }
+                    records += 1
+                }
+                seen[id] = call
+                pos[id] = Int32(i)
             }
-            if !same {
-                numbers.append(contentsOf: currentRecords[base..<(base + R)])
-                records += 1
-            }
-            lastSeen[id] = call
-            position[id] = Int32(i)
-        }
+        }}}}}
         var removed = 0
         for id in previousIDs where lastSeen[id] != call {
             numbers.append(Double(id))
@@ -194,7 +200,13 @@ final class LuaPolicy: ChargingPolicy {
             previousIDs.removeAll()
             throw error
         }
-        for i in 0..<n { powerKW[i] = i < out.count ? out[i] : 0 }
+        let m = min(n, out.count)
+        out.withUnsafeBufferPointer { o in
+            powerKW.withUnsafeMutableBufferPointer { kw in
+                for i in 0..<m { kw[i] = o[i] }
+                for i in m..<n { kw[i] = 0 }
+            }
+        }
     }
 }
 
