@@ -27,14 +27,17 @@ let package = Package(
         .target(name: "TwinStore", dependencies: ["CSQLite", "TwinCore"]),
         .target(name: "TwinCLI", dependencies: ["TwinLua", "TwinStore", "TwinCore", "LuaHost", "CEditLine"]),
         .executableTarget(name: "twin", dependencies: ["TwinCLI"]),
-        .executableTarget(name: "TwinBench", dependencies: ["TwinCore", "LuaHost", "TwinLua"]),
+        .executableTarget(name: "TwinBench", dependencies: ["TwinCore", "LuaHost", "TwinLua", "TwinTestSupport"]),
         // Writer process for TwinStore's kill -9 and two-writer tests.
         .executableTarget(name: "TwinStoreStress", dependencies: ["TwinStore", "TwinCore"]),
 
+        // Shared by the tests and benchmarks: reference cases (files, ACN-Sim figures, the analytic
+        // depot) and resident-memory readings.
+        .target(name: "TwinTestSupport", dependencies: ["TwinCore"], path: "Tests/TwinTestSupport"),
         // Unit tests per module, end-to-end tests apart (they run the built `twin`).
-        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
-        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
-        .testTarget(name: "TwinLuaTests", dependencies: ["TwinLua", "LuaHost", "TwinCore"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "TwinTestSupport"]),
+        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore", "TwinTestSupport"]),
+        .testTarget(name: "TwinLuaTests", dependencies: ["TwinLua", "LuaHost", "TwinCore", "TwinTestSupport"]),
         .testTarget(name: "TwinStoreTests", dependencies: ["TwinStore", "TwinCore"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinCLI"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -33,19 +33,19 @@ func threadCPUSeconds() -> Double {
 /// Target: under 10 s and within 3x of Swift.
 func runLuaPolicyBenchmarks(_ filter: String? = nil) {
     print("== TwinLua policy benchmarks ==")
-    if filter == nil || filter == "lua" || filter == "lua-small" {
+    if filter == nil || filter == "policy" || filter == "policy-small" {
         luaPolicyBench(buses: 100, chargers: 40, days: 30, keyFunction: true)
     }
     // Issue 4: the engine issue's 1000-bus year (1000 buses, 400 chargers in cabinets, one year,
     // 5-minute control, blocks every day, winter/summer temperatures) with the Lua llf plugin.
-    if filter == nil || filter == "lua" || filter == "lua-year" {
+    if filter == nil || filter == "policy" || filter == "policy-year" {
         luaPolicyBench(buses: 1000, chargers: 400, days: 365, keyFunction: false)
     }
     // A month of the 1000-bus depot (quick look at the per-tick cost with ~240 sessions).
-    if filter == "lua-parts" {
+    if filter == "policy-parts" {
         luaPolicyParts(buses: 1000, chargers: 400, days: 30, only: CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : nil)
     }
-    if filter == "lua-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: CommandLine.arguments.count < 3) }
+    if filter == "policy-month" { luaPolicyBench(buses: 1000, chargers: 400, days: 30, keyFunction: CommandLine.arguments.count < 3) }
 }
 
 func luaPolicyBench(buses: Int, chargers: Int, days: Int, keyFunction: Bool) {

@@ -1,7 +1,7 @@
 // `make bench`: performance figures, printed, never asserted (tests stay deterministic).
-// `twin-bench` runs everything; `twin-bench lua` / `core` / `host` only that group
-// (`twin-bench lua-small` / `lua-year` one Lua policy case).
-let filter = CommandLine.arguments.dropFirst().first
-if filter == nil || filter == "host" { runLuaHostBenchmarks() }
-if filter == nil || filter == "core" { runCoreBenchmarks() }
-if filter == nil || filter == "lua" || filter?.hasPrefix("lua-") == true { runLuaPolicyBenchmarks(filter) }
+// `twin-bench` runs everything; `twin-bench core` (or `lua`, `policy`) runs one group;
+// `twin-bench policy-small` / `policy-year` / `policy-month [nokey]` / `policy-parts [name]` one Lua policy case.
+let only = CommandLine.arguments.dropFirst().first
+if only == nil || only == "lua" { runLuaHostBenchmarks() }
+if only == nil || only == "core" { runCoreBenchmarks() }
+if only == nil || only == "policy" || only?.hasPrefix("policy-") == true { runLuaPolicyBenchmarks(only) }

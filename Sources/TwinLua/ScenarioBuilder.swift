@@ -58,6 +58,8 @@ struct FieldError: Error, CustomStringConvertible {
 struct ScenarioBuilder {
     var timeZone = "UTC"
     var baseDirectory: String
+    /// Resolves `consumption = "fitted:<name>"` (the session's models, then the store's); nil: none known.
+    var modelLookup: ((String) throws -> ConsumptionModel?)? = nil
 
     func fail(_ path: String, _ m: String) -> FieldError { FieldError(path: path, message: m) }
 
@@ -162,7 +164,8 @@ struct ScenarioBuilder {
                 let cop = try number(h, "cop", hp, default: 2.5, positive: true)
                 hvac = .heatPump(setpointC: try number(h, "setpoint_c", hp, default: 18), uaKWPerK: try number(h, "ua_kw_per_k", hp, min: 0),
                                  heatingCOP: cop, coolingCOP: try number(h, "cooling_cop", hp, default: cop, positive: true),
-                                 auxiliaryKW: try number(h, "auxiliary_kw", hp, default: 0, min: 0))
+                                 auxiliaryKW: try number(h, "auxiliary_kw", hp, default: 0, min: 0),
+                                 maxKW: h["max_kw"] == .nil ? nil : try number(h, "max_kw", hp, positive: true))
             }
         }
         let minSOC = try number(t, "min_soc", path, default: 0, min: 0, max: 1)
@@ -175,7 +178,32 @@ struct ScenarioBuilder {
                            baseKWhPerKM: try number(t, "kwh_per_km", path, default: 1.2, min: 0),
                            massKG: try number(t, "mass_kg", path, default: 18000, min: 0),
                            drivetrainEfficiency: try number(t, "drivetrain_efficiency", path, default: 0.9, max: 1, positive: true),
-                           regenerationEfficiency: try number(t, "regen_efficiency", path, default: 0.6, min: 0, max: 1), hvac: hvac)
+                           regenerationEfficiency: try number(t, "regen_efficiency", path, default: 0.6, min: 0, max: 1), hvac: hvac,
+                           fittedConsumption: try consumption(t["consumption"], "\(path).consumption"))
+    }
+
+    /// `consumption = "fitted:<name>"` (a model by name), a model table, or nil / `"physics"` (the
+    /// type's `kwh_per_km` and `hvac`).
+    func consumption(_ v: LuaValue, _ path: String) throws -> ConsumptionModel? {
+        switch v {
+        case .nil: return nil
+        case let .string(spec):
+            if spec == "physics" { return nil }
+            guard spec.hasPrefix("fitted:"), spec.count > "fitted:".count else {
+                throw fail(path, "expected \"fitted:<model name>\" (a model from twin.fit.consumption or the store) or \"physics\", got '\(spec)'")
+            }
+            let name = String(spec.dropFirst("fitted:".count))
+            let found: ConsumptionModel?
+            do { found = try modelLookup?(name) } catch { throw fail(path, "consumption model '\(name)': \(error)") }
+            guard let model = found else {
+                throw fail(path, "no consumption model '\(name)'; fit one first with twin.fit.consumption{ csv = ..., name = \"\(name)\" } or save one with twin.store.save(\"consumption_model\", \"\(name)\", model)")
+            }
+            return model
+        case let .table(t):
+            do { return try PredictionLua.model(from: t) } catch { throw fail(path, "not a consumption model table: \(error)") }
+        default:
+            throw fail(path, "expected \"fitted:<model name>\" or a model table, got \(Self.typeName(v))")
+        }
     }
 
     func charger(_ v: LuaValue, _ path: String) throws -> Charger {

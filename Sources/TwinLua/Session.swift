@@ -101,6 +101,16 @@ public final class Session {
     public internal(set) var runs: [SessionRun] = []
     /// Stored runs; nil with `--no-store`.
     public var history: RunHistory?
+    /// Named vehicle types, chargers, depots and models (`twin.store`); nil with `--no-store`.
+    public var resources: ResourceLibrary?
+    /// Where fitted models are also saved, and looked up after this session's (the CLI's store);
+    /// nil: models live for the session only.
+    public var modelStore: ConsumptionModelStore?
+    /// Models fitted in this session (`twin.fit.consumption`), by name.
+    public internal(set) var fittedModels: [String: ConsumptionModel] = [:]
+    /// Vehicle types made, or used by scenarios built or loaded, in this session (the last one of a
+    /// name wins); `twin.predict` finds `type = "E12"` here first.
+    public internal(set) var knownVehicleTypes: [String: VehicleType] = [:]
     /// Called from the run loop at most every ~0.1 s of wall time.
     public var progress: ((_ now: Double, _ start: Double, _ end: Double) -> Void)?
     /// Instruction budget per plugin call.
@@ -112,6 +122,10 @@ public final class Session {
     var pluginCancellation: LuaCancellation?
     var sources: [String: ScenarioSource] = [:]
     var makeResultRef: LuaRef?
+    /// True while `twin check` runs a script: `run` prepares and validates, and does not simulate.
+    var isChecking = false
+    /// What a check prepared, one line each.
+    var checkedRuns: [String] = []
     var resultsByID: [Int: RunResult] = [:]
     var nextResultID = 0
     /// The script being run (scenarios built by it record it as their source).
@@ -248,6 +262,7 @@ public final class Session {
             }
         }
         sources[scenario.name] = ScenarioSource(path: path, text: text)
+        learn(scenario.vehicleTypes)
         return scenario
     }
 
@@ -264,6 +279,7 @@ public final class Session {
             let e = try registry.check(file: full)
             return ["\(e.displayPath): \(e.kind.rawValue) '\(e.name)' \(e.version) OK (\(e.params.count) parameters)"]
         }
+        if path.hasSuffix(".lua") { return try checkScript(path: path) }
         let s = try loadScenario(path: path)
         do { try s.validate() } catch let e as ScenarioError { throw SessionError("\(path): \(e.description)") }
         return ["\(path): scenario '\(s.name)' OK (\(s.vehicles.count) vehicles, \(s.chargers.count) chargers, \(s.blocks.count) blocks, \(s.visits.count) visits)"]
@@ -364,6 +380,7 @@ public final class Session {
         let started = Date()
         let p = try makeSimulation(scenario: scenario, policy: policy, behaviours: behaviours, params: params, seed: seed,
                                    runOptions: runOptions)
+        if isChecking { return checkedRun(p, started: started) }
         let sim = p.sim
         let result: RunResult
         do {

@@ -16,10 +16,17 @@ final class SimulationBox {
     init(_ sim: Simulation, session: Session) { self.sim = sim; self.session = session }
 }
 
-/// A vehicle snapshot as Lua userdata.
+/// A vehicle snapshot as Lua userdata; its prediction methods ask the simulation it came from.
 final class VehicleBox {
     let status: VehicleStatus
-    init(_ s: VehicleStatus) { status = s }
+    /// The simulation the snapshot was taken from (predictions use its state when called).
+    let owner: SimulationBox?
+    init(_ s: VehicleStatus, owner: SimulationBox? = nil) { status = s; self.owner = owner }
+
+    func simulation() throws -> Simulation {
+        guard let sim = owner?.sim else { throw LuaScriptError("vehicle \(status.id): not bound to a simulation") }
+        return sim
+    }
 }
 
 /// The trusted `twin` module of docs/scripting-contract.md.
@@ -48,7 +55,10 @@ enum TwinModule {
         }
     }
 
-    static func builder(_ s: Session) -> ScenarioBuilder { ScenarioBuilder(baseDirectory: PluginRegistry.absolute(s.options.workingDirectory)) }
+    static func builder(_ s: Session) -> ScenarioBuilder {
+        ScenarioBuilder(baseDirectory: PluginRegistry.absolute(s.options.workingDirectory),
+                        modelLookup: { [unowned s] name in try s.consumptionModel(named: name) })
+    }
 
     /// Validates with `check` and tags the table argument (returned as is).
     static func constructor(_ kind: String, _ s: Session, _ check: @escaping (ScenarioBuilder, LuaValue) throws -> Void) -> LuaFunction {
@@ -106,6 +116,42 @@ enum TwinModule {
             .property("state") { $0.status.state.rawValue }
             .property("charger") { $0.status.chargerID }
             .property("power_kw") { $0.status.powerKW }
+            .method("time_to_charge") { b, f in
+                // v:time_to_charge([target]) or v:time_to_charge{ target, charger_kw, site_share_kw, temp_c }
+                var args = LuaTable()
+                switch f.value(at: 2) {
+                case .nil: break
+                case let .table(t): args = t
+                case let x where x.doubleValue != nil: args["target"] = x
+                case let x: throw LuaScriptError("time_to_charge: a target SOC or an options table is expected, got \(ScenarioBuilder.typeName(x))")
+                }
+                let sim = try b.simulation()
+                let estimate = try PredictionLua.mapping {
+                    try sim.timeToCharge(vehicleID: b.status.id, targetSOC: try PredictionLua.optionalNumber(args, "target"),
+                                         chargerKW: try PredictionLua.optionalNumber(args, "charger_kw"),
+                                         siteShareKW: try PredictionLua.optionalNumber(args, "site_share_kw"),
+                                         ambientC: try PredictionLua.optionalNumber(args, "temp_c"))
+                }
+                f.push(PredictionLua.value(estimate))
+            }
+            .method("range_remaining") { b, f in
+                // v:range_remaining([{ reserve, temp_c, kwh_per_km | model, avg_speed_kmh, grade_m_per_km, ... }])
+                var args = LuaTable()
+                switch f.value(at: 2) {
+                case .nil: break
+                case let .table(t): args = t
+                case let x: throw LuaScriptError("range_remaining: an options table is expected, got \(ScenarioBuilder.typeName(x))")
+                }
+                let sim = try b.simulation()
+                let consumption = try PredictionLua.consumptionSource(args, modelStore: SessionModelStore(s))
+                let profile = try PredictionLua.drivingProfile(args)
+                let estimate = try PredictionLua.mapping {
+                    try sim.rangeRemaining(vehicleID: b.status.id, reserveSOC: try PredictionLua.optionalNumber(args, "reserve"),
+                                           ambientC: try PredictionLua.optionalNumber(args, "temp_c"),
+                                           profile: profile, consumption: consumption)
+                }
+                f.push(PredictionLua.value(estimate))
+            }
             .tostring { b in
                 let v = b.status
                 let place = v.chargerID.map { "@\($0)" } ?? ""
@@ -136,7 +182,7 @@ enum TwinModule {
             .method("vehicle") { b, f in
                 let id = try f.string(at: 2)
                 guard let v = b.sim.vehicle(id) else { throw LuaScriptError("no vehicle '\(id)' in scenario '\(b.sim.scenario.name)'") }
-                f.push(object: VehicleBox(v))
+                f.push(object: VehicleBox(v, owner: b))
             }
             .method("result") { b, f in
                 let r: RunResult
@@ -146,7 +192,7 @@ enum TwinModule {
             .tostring { "<simulation \($0.sim.scenario.name) \($0.sim.policy.name) at \(TwinTime.iso($0.sim.now, timeZone: $0.sim.scenario.timeZone))>" })
 
         var fns: [String: LuaFunction] = [:]
-        fns["vehicle_type"] = constructor("vehicle_type", s) { b, v in _ = try b.vehicleType(v, "vehicle_type") }
+        fns["vehicle_type"] = constructor("vehicle_type", s) { b, v in s.learn([try b.vehicleType(v, "vehicle_type")]) }
         fns["charger"] = constructor("charger", s) { b, v in _ = try b.charger(v, "charger") }
         fns["cabinet"] = constructor("cabinet", s) { b, v in _ = try b.cabinet(v, "cabinet") }
         fns["weather"] = constructor("weather", s) { b, v in _ = try b.series(v, "weather", valueKey: "values_c", constantKey: "constant_c") }
@@ -190,6 +236,7 @@ enum TwinModule {
             let v = f.value(at: 1)
             let sc: Scenario
             do { sc = try builder(s).scenario(v) } catch { throw lua(error) }
+            s.learn(sc.vehicleTypes)
             f.push(object: ScenarioBox(sc, source: s.currentScriptSource))
         }
         fns["load_scenario"] = { f in
@@ -262,8 +309,9 @@ enum TwinModule {
         let twin = L.register(module: "twin", functions: fns)
         // twin.predict / twin.fit: types are given inline (or as a twin.vehicle_type table); fitted
         // models live for the session unless the CLI attaches its store.
-        registerPredictionAPI(on: L, twinModule: twin, vehicleTypeLookup: { _ in nil },
-                              modelStore: InMemoryConsumptionModelStore())
+        registerPredictionAPI(on: L, twinModule: twin, vehicleTypeLookup: { [unowned s] name in try? s.vehicleType(named: name) },
+                              modelStore: SessionModelStore(s))
+        registerStoreAPI(on: L, twinModule: twin, session: s)
         let prelude = try L.run(preludeSource, chunkName: "=(twin)")
         guard case .function(let make)? = prelude.first else { throw SessionError("twin prelude failed") }
         s.makeResultRef = make
@@ -322,10 +370,8 @@ enum TwinModule {
           s.energy_kwh or 0, s.peak_kw or 0, s.unmet_vehicles or 0)
       end,
     }
-    twin.runs = {
-      list = function(limit) return runs_list(limit) end,
-      get = function(id) return runs_get(id) end,
-    }
+    -- The Swift functions themselves (no Lua wrapper), so their errors point at the caller's line.
+    twin.runs = { list = runs_list, get = runs_get }
     return function(t, id) ids[t] = id; return setmetatable(t, mt) end
     """#
 }

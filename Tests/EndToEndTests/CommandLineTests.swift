@@ -99,6 +99,21 @@ import Testing
         let bad = try TwinProcess.run(["check", "bad.json"], in: dir)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("capacity"))
+
+        // A study script: every twin.run is prepared (scenario, policy, parameters) but not simulated.
+        let demo = try TwinProcess.run(["check", TwinProcess.packageRoot.appendingPathComponent("scripts/demo.lua").path], in: dir)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stderr.contains("policy 'llf'") && demo.stderr.contains("not simulated"))
+        try "local s = twin.load_scenario(\"\(TwinProcess.reference("S1.json"))\")\ntwin.run(s, { policy = \"nope\" })\n"
+            .write(to: dir.appendingPathComponent("study.lua"), atomically: true, encoding: .utf8)
+        let study = try TwinProcess.run(["check", "study.lua"], in: dir)
+        #expect(study.status == 2)
+        #expect(study.stderr.contains("study.lua:2: unknown policy 'nope'"))
+        try "local t = twin.vehicle_type { name = \"X\", usable_kwh = -5, curve = { {0, 50}, {1, 50} } }\n"
+            .write(to: dir.appendingPathComponent("types.lua"), atomically: true, encoding: .utf8)
+        let types = try TwinProcess.run(["check", "types.lua"], in: dir)
+        #expect(types.status == 2)
+        #expect(types.stderr.contains("types.lua:1: vehicle_type.usable_kwh"))
     }
 }
 

@@ -34,11 +34,24 @@ import Testing
         let dir = try TwinProcess.scratchDirectory()
         let repl = try TwinProcess.run(["run", TwinProcess.reference("S2.json"), "--policy", "edf", "-i", "--no-store",
                                         "--format", "json", "-o", "r.json"],
-                                       in: dir, stdin: "result.summary.peak_kw\nresult.policy\n")
+                                       in: dir, stdin: "result.summary.peak_kw\nresult.policy\nscenario.name\n")
         #expect(repl.status == 0, "\(repl.stderr)")
         let lines = repl.stdout.split(separator: "\n").map(String.init)
         let peak = try #require(lines.first.flatMap(Double.init))
         #expect(peak <= 600 + 1e-6 && peak > 500)
         #expect(lines.contains("\"edf\""))
+        #expect(lines.contains("\"S2\""), "the scenario is bound too")
+    }
+
+    @Test func replRunsTheFileFirstAndBindsItsLastResult() throws {
+        let dir = try TwinProcess.scratchDirectory()
+        let script = TwinProcess.packageRoot.appendingPathComponent("scripts/overnight.lua").path
+        let repl = try TwinProcess.run(["repl", script, "--no-store"], in: dir, stdin: "result.policy\nresult.summary.peak_kw\n")
+        #expect(repl.status == 0, "\(repl.stderr)")
+        let lines = repl.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("\"balanced\""), "\(repl.stdout)")
+        // Reference B, balanced: a flat 210.5263 kW.
+        let peak = try #require(lines.last.flatMap(Double.init))
+        #expect(abs(peak - 210.5263) < 1e-4)
     }
 }

@@ -92,6 +92,21 @@ import Testing
         terminal.type("6 * 7\n")
         #expect(terminal.waitFor("42", after: mark), "prompt usable after Ctrl-C: \(terminal.text)")
 
+        // Ctrl-C stops a long `sim:run()` (S1 at a quarter-second step: many seconds of work) where
+        // it is; the simulation stays usable and has not reached its end.
+        mark = terminal.text.count
+        terminal.type("s = twin.load_scenario(\"\(TwinProcess.reference("S1.json"))\"):with{ step_s = 0.25 }\n")
+        terminal.type("sim = twin.simulation(s, { policy = \"llf\" })\nsim\n")
+        #expect(terminal.waitFor("<simulation S1", after: mark), "\(terminal.text)")
+        mark = terminal.text.count
+        terminal.type("sim:run()\n")
+        Thread.sleep(forTimeInterval: 1.0)
+        terminal.type("\u{03}")
+        #expect(terminal.waitFor("run cancelled", after: mark), "Ctrl-C stops sim:run(): \(terminal.text)")
+        mark = terminal.text.count
+        terminal.type("sim.now < s[\"end\"]\n")
+        #expect(terminal.waitFor("true", after: mark), "stopped before the end: \(terminal.text)")
+
         // Ctrl-D at an empty prompt quits.
         terminal.type("\u{04}")
         let deadline = Date().addingTimeInterval(10)

@@ -1,22 +1,15 @@
 import Testing
 import Foundation
 @testable import LuaHost
+import TwinTestSupport
+
+/// Resident memory in KiB.
+func residentKiB() -> Int { residentBytes() / 1024 }
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-func residentKiB() -> Int {
-    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
-    defer { fclose(f) }
-    var size = 0, resident = 0
-    withUnsafeMutablePointer(to: &size) { s in
-        withUnsafeMutablePointer(to: &resident) { r in
-            _ = withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
-        }
-    }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
-}
 
 final class Counter { var created = 0; var released = 0 }
 final class Token {

@@ -4,29 +4,15 @@ import Testing
 
 /// Reference case B: the analytic overnight depot.
 @Suite struct ReferenceBTests {
-    static let start = 20.0 * 3600  // 20:00 on day 0, UTC
-    static let busType = VehicleType(name: "bus300", usableKWh: 300, minSOC: 0, maxSOC: 1, reserveSOC: 0,
-                                     curve: ChargingCurve([(0, 150), (0.8, 150), (1.0, 15)]), chargingEfficiency: 0.95)
-
-    static func depot(chargers: Int) -> Scenario {
-        let buses = (0..<10).map { Vehicle(id: "BUS-\($0)", typeName: "bus300", initialSOC: 0.3, atDepotAtStart: false) }
-        let visits = buses.map { Visit(vehicleID: $0.id, arrival: start, departure: start + 9 * 3600, socAtArrival: 0.3, targetSOC: 0.9) }
-        return Scenario(name: "B", vehicleTypes: [busType], vehicles: buses, visits: visits,
-                        chargers: (0..<chargers).map { Charger(id: "C\($0)", maxKW: 150) },
-                        site: Site(gridLimitKW: 1000), start: start, end: start + 9 * 3600, stepS: 300)
-    }
-
-    static let demandKWh = 10 * 180 / 0.95
-
     @Test func greedySharesTheSiteInProportion() throws {
-        let sim = try Simulation(scenario: Self.depot(chargers: 10), policy: UncontrolledPolicy())
-        try sim.run(until: Self.start + 1.5789474 * 3600)
+        let sim = try Simulation(scenario: DepotB.scenario(chargers: 10), policy: UncontrolledPolicy())
+        try sim.run(until: DepotB.start + 1.5789474 * 3600)
         #expect(abs(sim.vehicle("BUS-3")!.soc - 0.8) < 1e-7)
         #expect(abs(sim.vehicle("BUS-3")!.powerKW - 100) < 1e-9)
-        try sim.run(until: Self.start + (1.5789474 + 0.2339181) * 3600)
+        try sim.run(until: DepotB.start + (1.5789474 + 0.2339181) * 3600)
         #expect(abs(sim.vehicle("BUS-3")!.soc - 0.8740741) < 1e-7)
         let r = try sim.result()
-        #expect(relativeError(r.summary.energyKWh, Self.demandKWh) < 1e-9)
+        #expect(relativeError(r.summary.energyKWh, DepotB.demandKWh) < 1e-9)
         #expect(relativeError(r.summary.energyKWh, 1894.7368) < 1e-6)
         #expect(relativeError(r.summary.peakKW, 1000) < 1e-9)
         #expect(r.summary.unmetVehicles == 0)
@@ -38,24 +24,24 @@ import Testing
         #expect(relativeError(siteBoundSOC, 0.8740741) < 1e-6)
         #expect(relativeError(kneeH + siteBoundH + tailH, 1.9028640) < 1e-6)
         for s in r.sessions {
-            #expect(relativeError((s.chargeEndTime! - Self.start) / 3600, 1.9028640) < 1e-6)
+            #expect(relativeError((s.chargeEndTime! - DepotB.start) / 3600, 1.9028640) < 1e-6)
             #expect(abs(s.socOut - 0.9) < 1e-9)
         }
         #expect(r.loadProfile.allSatisfy { $0.siteKW <= 1000 * (1 + 1e-12) })
     }
 
     @Test func balancedIsFlatAllNight() throws {
-        let r = try Simulation(scenario: Self.depot(chargers: 10), policy: BalancedPolicy()).result()
+        let r = try Simulation(scenario: DepotB.scenario(chargers: 10), policy: BalancedPolicy()).result()
         #expect(relativeError(r.summary.energyKWh, 1894.7368) < 1e-6)
         #expect(relativeError(r.summary.peakKW, 210.5263) < 1e-6)
         for s in r.sessions { #expect(abs(s.socOut - 0.9) < 1e-9) }
-        for sample in r.loadProfile where sample.time < Self.start + 9 * 3600 {
+        for sample in r.loadProfile where sample.time < DepotB.start + 9 * 3600 {
             #expect(relativeError(sample.siteKW, 210.5263158) < 1e-6)
         }
     }
 
     @Test func fiveChargersServeTwoWaves() throws {
-        let r = try Simulation(scenario: Self.depot(chargers: 5), policy: UncontrolledPolicy()).result()
+        let r = try Simulation(scenario: DepotB.scenario(chargers: 5), policy: UncontrolledPolicy()).result()
         // Each bus alone: 150 kW to SOC 0.8, then the curve (k b = -675 x 0.95 / 300 per hour) to 0.9.
         let flatH = 150 / 0.95 / 150
         let tailH = log(150 / (150 - 675 * 0.1)) / (675 * 0.95 / 300)
@@ -64,18 +50,18 @@ import Testing
         #expect(r.sessions.count == 10)
         let first = r.sessions.prefix(5), second = r.sessions.suffix(5)
         for s in first {
-            #expect(s.plugInTime == Self.start)
-            #expect(relativeError((s.chargeEndTime! - Self.start) / 3600, waveH) < 1e-9)
+            #expect(s.plugInTime == DepotB.start)
+            #expect(relativeError((s.chargeEndTime! - DepotB.start) / 3600, waveH) < 1e-9)
             #expect(s.unplugTime == s.chargeEndTime!)
         }
         for s in second {
-            #expect(s.arrivalTime == Self.start)
-            #expect(relativeError((s.plugInTime - Self.start) / 3600, waveH) < 1e-9)
-            #expect(relativeError((s.chargeEndTime! - Self.start) / 3600, 2 * waveH) < 1e-9)
+            #expect(s.arrivalTime == DepotB.start)
+            #expect(relativeError((s.plugInTime - DepotB.start) / 3600, waveH) < 1e-9)
+            #expect(relativeError((s.chargeEndTime! - DepotB.start) / 3600, 2 * waveH) < 1e-9)
             #expect(abs(s.socOut - 0.9) < 1e-9)
         }
         #expect(relativeError(r.summary.peakKW, 750) < 1e-9)
-        #expect(relativeError(r.summary.energyKWh, Self.demandKWh) < 1e-9)
+        #expect(relativeError(r.summary.energyKWh, DepotB.demandKWh) < 1e-9)
     }
 }
 
@@ -83,13 +69,13 @@ extension ReferenceBTests {
     /// The depot result does not depend on the control step either.
     @Test(arguments: [60.0, 900.0, 1234.0])
     func greedyIsStepIndependent(stepS: Double) throws {
-        var s = Self.depot(chargers: 10)
+        var s = DepotB.scenario(chargers: 10)
         s.stepS = stepS
         let r = try Simulation(scenario: s, policy: UncontrolledPolicy()).result()
         for session in r.sessions {
-            #expect(relativeError((session.chargeEndTime! - Self.start) / 3600, 1.9028640) < 1e-6)
+            #expect(relativeError((session.chargeEndTime! - DepotB.start) / 3600, 1.9028640) < 1e-6)
         }
-        #expect(relativeError(r.summary.energyKWh, Self.demandKWh) < 1e-9)
+        #expect(relativeError(r.summary.energyKWh, DepotB.demandKWh) < 1e-9)
         #expect(relativeError(r.summary.peakKW, 1000) < 1e-9)
     }
 }

@@ -4,27 +4,8 @@ import Testing
 
 /// Reference case C: session lists replayed against ACN-Sim 0.3.3 (ideal battery, 5-minute periods).
 @Suite struct ReferenceCTests {
-    struct Expected: Decodable {
-        struct Run: Decodable {
-            var scenario: String
-            var algorithm: String
-            var total_requested_kwh: Double
-            var total_energy_delivered_kwh: Double
-            var peak_kw: Double
-            var site_limit_kw: Double
-            var n_unmet_gt_1pct: Int
-        }
-        var runs: [Run]
-    }
-
-    static let algorithms: [(acn: String, policy: String, energyTolerance: Double, unmetTolerance: Int)] = [
-        ("FCFS", "fcfs", 0.005, 1), ("EDF", "edf", 0.005, 1), ("LLF", "llf", 0.005, 1), ("RoundRobin", "round_robin", 0.01, 3),
-    ]
-
-    static func expected(_ scenario: String, _ algorithm: String) throws -> Expected.Run {
-        let data = try Data(contentsOf: referenceURL("acn_expected.json"))
-        let all = try JSONDecoder().decode(Expected.self, from: data)
-        return try #require(all.runs.first { $0.scenario == scenario && $0.algorithm == algorithm })
+    static func expected(_ scenario: String, _ algorithm: String) throws -> ACNReference.Run {
+        try #require(try ACNReference.run(scenario: scenario, algorithm: algorithm))
     }
 
     static func run(_ scenario: String, _ policy: String) throws -> RunResult {
@@ -44,7 +25,7 @@ import Testing
 
     @Test(arguments: ["S1", "S2"], [0, 1, 2, 3])
     func agreesWithACN(scenario: String, algorithmIndex: Int) throws {
-        let a = Self.algorithms[algorithmIndex]
+        let a = ACNReference.algorithms[algorithmIndex]
         let want = try Self.expected(scenario, a.acn)
         let r = try Self.run(scenario, a.policy)
         print("\(scenario) \(a.policy): delivered \(r.summary.deliveredKWh) (ACN \(want.total_energy_delivered_kwh)), peak \(r.summary.peakKW) (ACN \(want.peak_kw)), unmet \(r.summary.unmetVehicles) (ACN \(want.n_unmet_gt_1pct))")

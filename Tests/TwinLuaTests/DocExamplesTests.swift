@@ -77,12 +77,14 @@ enum DocExamples {
         return dir
     }()
 
-    /// A fresh trusted session over the repository, seeing the doc's plugins; no run history.
+    /// A fresh trusted session over the repository, seeing the doc's plugins; no run history, an
+    /// empty in-memory resource library (`twin.store`).
     static func session() throws -> Session {
         var options = SessionOptions(pluginDirectories: [pluginDirectory], workingDirectory: repoRoot,
                                      notes: { _ in }, home: repoRoot)
         options.environment["TWIN_PLUGIN_PATH"] = nil
         let session = try Session(options: options)
+        session.resources = InMemoryResourceLibrary()
         // The runaway example must fail fast, not after the default budget.
         session.pluginInstructionLimit = 5_000_000
         return session
@@ -105,7 +107,8 @@ struct DocExamplesTests {
                       "twin.block", "twin.blocks_csv", "twin.scenario", "twin.load_scenario", "twin.run",
                       "twin.simulation", ":write(", "twin.runs.list", "twin.runs.get", "twin.plugins()",
                       "twin.plugin(", "twin.predict.time_to_charge", "twin.predict.range_remaining",
-                      "twin.fit.consumption", "twin.alloc.sorted", "twin.alloc.balanced",
+                      "twin.fit.consumption", "twin.store.save", "twin.store.load", "twin.store.list",
+                      "twin.store.delete", ":time_to_charge(", ":range_remaining", "\"fitted:", "twin.alloc.sorted", "twin.alloc.balanced",
                       "twin.policy", "twin.behaviour", "twin.formatter", "on_arrival", "precondition",
                       "\"twin.units\"", "\"twin.csv\"", "\"twin.json\"", "\"twin.stats\"", "\"twin.svg\"",
                       "\"twin.tablex\""] {

@@ -6,28 +6,10 @@ import TwinCore
 
 /// Reference cases B and C replayed through the Lua plugins (same numbers as the Swift built-ins).
 @Suite struct ReferenceTests {
-    struct Expected: Decodable {
-        struct Run: Decodable {
-            var scenario: String
-            var algorithm: String
-            var total_requested_kwh: Double
-            var total_energy_delivered_kwh: Double
-            var peak_kw: Double
-            var site_limit_kw: Double
-            var n_unmet_gt_1pct: Int
-        }
-        var runs: [Run]
-    }
-
-    static let algorithms: [(acn: String, policy: String, energyTolerance: Double, unmetTolerance: Int)] = [
-        ("FCFS", "fcfs", 0.005, 1), ("EDF", "edf", 0.005, 1), ("LLF", "llf", 0.005, 1), ("RoundRobin", "round_robin", 0.01, 3),
-    ]
-
     @Test(arguments: ["S1", "S2"], [0, 1, 2, 3])
     func luaPluginsAgreeWithACNAndTheBuiltins(scenario: String, algorithmIndex: Int) throws {
-        let a = Self.algorithms[algorithmIndex]
-        let data = try Data(contentsOf: URL(fileURLWithPath: referencePath("acn_expected.json")))
-        let want = try #require(try JSONDecoder().decode(Expected.self, from: data).runs.first { $0.scenario == scenario && $0.algorithm == a.acn })
+        let a = ACNReference.algorithms[algorithmIndex]
+        let want = try #require(try ACNReference.run(scenario: scenario, algorithm: a.acn))
         let session = try makeSession()
         let sc = try session.loadScenario(path: referencePath("\(scenario).json"))
         let r = try session.run(scenario: sc, policy: a.policy).result

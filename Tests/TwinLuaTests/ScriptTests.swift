@@ -217,6 +217,7 @@ import TwinCore
         #expect(out[4] == .string("min"))
         #expect(out[5] == .bool(false))
         #expect(out[6].stringValue?.contains("no run store attached") == true)
+        #expect(out[6].stringValue?.hasPrefix("t:4:") == true, "the error names the caller's line: \(out[6])")
         // With a history attached.
         final class Memory: RunHistory {
             var results: [RunResult] = []
@@ -269,5 +270,26 @@ import TwinCore
         #expect(calls == 1)
         session.progress = nil
         #expect(try session.run(scenario: DepotB.scenario(), policy: "llf").result.summary.unmetVehicles == 0)
+    }
+
+    /// `hvac.max_kw` caps the heat pump's electrical power in the trips the engine drives.
+    @Test func heatPumpRatingCapsTripHVACEnergy() throws {
+        let session = try makeSession()
+        let out = try session.lua.run("""
+        local function run(max_kw)
+          local t = twin.vehicle_type { name = "H", usable_kwh = 350, curve = { {0, 150}, {1, 150} },
+            hvac = { setpoint_c = 20, ua_kw_per_k = 0.5, cop = 2.5, auxiliary_kw = 1, max_kw = max_kw } }
+          local sc = twin.scenario { name = "hvac", start = 0, ["end"] = 86400, vehicle_types = { t },
+            vehicles = { { id = "B1", type = "H", soc = 1.0 } }, weather = { constant_c = -10 },
+            chargers = { twin.charger { id = "C1", max_kw = 150 } }, site = { grid_limit_kw = 500 },
+            blocks = { twin.block { id = "BL1", vehicle = "B1", trips = {
+              { id = "T1", departure = 6 * 3600, arrival = 8 * 3600, distance_km = 40 } } } } }
+          return twin.run(sc, { policy = "uncontrolled" }).trips[1].hvac_kwh
+        end
+        return run(nil), run(5)
+        """, chunkName: "=hvac")
+        // 2 h at -10 C: 7 kW asked (1 + 0.5 x 30 / 2.5) -> 14 kWh; rated 5 kW -> 10 kWh.
+        #expect(abs((out[0].doubleValue ?? 0) - 14) < 1e-9)
+        #expect(abs((out[1].doubleValue ?? 0) - 10) < 1e-9)
     }
 }

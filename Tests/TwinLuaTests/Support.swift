@@ -2,18 +2,10 @@ import Foundation
 import LuaHost
 import TwinCore
 @testable import TwinLua
+@_exported import TwinTestSupport
 
-/// The package root, found from this file's path.
-func packageRoot(_ file: String = #filePath) -> String {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-}
-
-func referencePath(_ name: String) -> String { packageRoot() + "/reference/" + name }
-
-func relativeError(_ a: Double, _ b: Double) -> Double {
-    let scale = max(abs(a), abs(b))
-    return scale == 0 ? 0 : abs(a - b) / scale
-}
+/// The repository root as a path (sessions are rooted there to find the bundled plugins).
+func packageRoot() -> String { repositoryRoot.path }
 
 /// Collects notes.
 final class NoteSink: @unchecked Sendable {
@@ -41,16 +33,3 @@ func write(_ text: String, to path: String) {
     try! text.write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-/// Reference case B: 10 buses, 300 kWh, 20:00 -> 05:00, SOC 0.3 -> 0.9, 10 x 150 kW, site 1000 kW.
-enum DepotB {
-    static let start = 20.0 * 3600
-    static let busType = VehicleType(name: "bus300", usableKWh: 300, minSOC: 0, maxSOC: 1, reserveSOC: 0,
-                                     curve: ChargingCurve([(0, 150), (0.8, 150), (1.0, 15)]), chargingEfficiency: 0.95)
-    static func scenario(chargers: Int = 10) -> Scenario {
-        let buses = (0..<10).map { Vehicle(id: "BUS-\($0)", typeName: "bus300", initialSOC: 0.3, atDepotAtStart: false) }
-        let visits = buses.map { Visit(vehicleID: $0.id, arrival: start, departure: start + 9 * 3600, socAtArrival: 0.3, targetSOC: 0.9) }
-        return Scenario(name: "B", vehicleTypes: [busType], vehicles: buses, visits: visits,
-                        chargers: (0..<chargers).map { Charger(id: "C\($0)", maxKW: 150) },
-                        site: Site(gridLimitKW: 1000), start: start, end: start + 9 * 3600, stepS: 300)
-    }
-}

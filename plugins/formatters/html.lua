@@ -7,19 +7,11 @@
 -- To adapt: add a chart with svg.line_chart(series, opts); keep everything inline.
 local svg = require "twin.svg"
 local units = require "twin.units"
+local report = require "twin.report"
 local tablex = require "twin.tablex"
 
 local esc = svg.escape
 
-local SUMMARY = {
-  { "energy_kwh", "Energy drawn", "kWh" }, { "energy_to_batteries_kwh", "Energy to batteries", "kWh" },
-  { "requested_kwh", "Energy requested", "kWh" }, { "delivered_kwh", "Energy delivered", "kWh" },
-  { "peak_kw", "Peak site load", "kW" }, { "cost_energy", "Energy cost", "" },
-  { "cost_demand", "Demand cost", "" }, { "cost_total", "Total cost", "" },
-  { "unmet_vehicles", "Unmet vehicles", "" }, { "missed_departures", "Missed departures", "" },
-  { "shortfall_kwh", "Shortfall", "kWh" }, { "min_soc", "Minimum SOC", "%", 100 },
-  { "charger_utilisation", "Charger utilisation", "%", 100 }, { "clamps", "Policy clamps", "" },
-}
 
 local CSS = [[
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222;padding:0 1em}
@@ -29,13 +21,7 @@ th{text-align:left;background:#f5f5f5} td.n{text-align:right;font-variant-numeri
 .meta{color:#555} svg{max-width:100%;height:auto;display:block} .warn{color:#a40}
 ]]
 
-local function num(v, scale)
-  if v == nil then return "-" end
-  if type(v) ~= "number" then return esc(v) end
-  v = v * (scale or 1)
-  if math.type(v) == "integer" then return string.format("%d", v) end
-  return string.format("%.2f", v)
-end
+local function num(v, scale) return esc(report.number(v, scale)) end
 
 local function hhmm(t) return os.date("!%H:%M", math.floor(t)) end
 
@@ -115,7 +101,7 @@ return twin.formatter {
       result.time_zone and (" (depot time zone " .. esc(result.time_zone) .. ")") or "", "</p>\n")
     w("<h2>Summary</h2>\n<table>\n<tr><th>Metric</th><th>Value</th><th>Unit</th></tr>\n")
     local s = result.summary or {}
-    for _, m in ipairs(SUMMARY) do
+    for _, m in ipairs(report.SUMMARY_METRICS) do
       w("<tr><td>", esc(m[2]), '</td><td class="n">', num(s[m[1]], m[4]), "</td><td>", esc(m[3]), "</td></tr>\n")
     end
     w("</table>\n<h2>Site load</h2>\n", load_chart(result, x0, x1), "\n")

@@ -2,16 +2,8 @@
 -- table and warnings. Times are UTC. Pipes and line breaks in text are escaped so tables hold.
 -- To adapt: add a section (e.g. vehicles) by copying the sessions block with other columns.
 local units = require "twin.units"
+local report = require "twin.report"
 
-local SUMMARY = {
-  { "energy_kwh", "Energy drawn", "kWh" }, { "energy_to_batteries_kwh", "Energy to batteries", "kWh" },
-  { "requested_kwh", "Energy requested", "kWh" }, { "delivered_kwh", "Energy delivered", "kWh" },
-  { "peak_kw", "Peak site load", "kW" }, { "cost_energy", "Energy cost", "" },
-  { "cost_demand", "Demand cost", "" }, { "cost_total", "Total cost", "" },
-  { "unmet_vehicles", "Unmet vehicles", "" }, { "missed_departures", "Missed departures", "" },
-  { "shortfall_kwh", "Shortfall", "kWh" }, { "min_soc", "Minimum SOC", "%", 100 },
-  { "charger_utilisation", "Charger utilisation", "%", 100 }, { "clamps", "Policy clamps", "" },
-}
 
 local function esc(v)
   -- Backslash and pipe would break the table; < > & would be read as inline HTML.
@@ -19,13 +11,7 @@ local function esc(v)
     :gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
 end
 
-local function num(v, scale)
-  if v == nil then return "-" end
-  if type(v) ~= "number" then return esc(v) end
-  v = v * (scale or 1)
-  if math.type(v) == "integer" then return string.format("%d", v) end
-  return string.format("%.2f", v)
-end
+local function num(v, scale) return esc(report.number(v, scale)) end
 
 local function time(t) return t and units.format_time(t) or "-" end
 
@@ -43,7 +29,7 @@ return twin.formatter {
       esc(result.seed), time(result.start), time(result["end"])))
     out:write("## Summary\n\n| Metric | Value | Unit |\n|---|---:|---|\n")
     local s = result.summary or {}
-    for _, m in ipairs(SUMMARY) do
+    for _, m in ipairs(report.SUMMARY_METRICS) do
       out:write(string.format("| %s | %s | %s |\n", m[2], num(s[m[1]], m[4]), m[3]))
     end
     out:write("\n## Sessions\n\n| Vehicle | Charger | Plug in | Unplug | SOC in % | SOC out % | Wanted kWh | Drawn kWh | Delivered kWh |\n")

@@ -1,33 +1,11 @@
 -- summary: a plain-text report for the terminal: a header (scenario, policy, seed, period) and
 -- an aligned table of the summary metrics with their units, then the warnings count.
--- Times are UTC. To adapt: edit METRICS (order, labels, units, scale) or add rows.
+-- Times are UTC. To adapt: copy report.SUMMARY_METRICS (order, labels, units, scale) and edit it.
 local units = require "twin.units"
+local report = require "twin.report"
 
--- { field in result.summary, label, unit, scale } in display order.
-local METRICS = {
-  { "energy_kwh", "Energy drawn", "kWh" },
-  { "energy_to_batteries_kwh", "Energy to batteries", "kWh" },
-  { "requested_kwh", "Energy requested", "kWh" },
-  { "delivered_kwh", "Energy delivered", "kWh" },
-  { "peak_kw", "Peak site load", "kW" },
-  { "cost_energy", "Energy cost", "" },
-  { "cost_demand", "Demand cost", "" },
-  { "cost_total", "Total cost", "" },
-  { "unmet_vehicles", "Unmet vehicles", "" },
-  { "missed_departures", "Missed departures", "" },
-  { "shortfall_kwh", "Shortfall", "kWh" },
-  { "min_soc", "Minimum SOC", "%", 100 },
-  { "charger_utilisation", "Charger utilisation", "%", 100 },
-  { "clamps", "Policy clamps", "" },
-}
 
-local function num(v, scale)
-  if v == nil then return "-" end
-  if type(v) ~= "number" then return tostring(v) end
-  v = v * (scale or 1)
-  if math.type(v) == "integer" then return string.format("%d", v) end
-  return string.format("%.2f", v)
-end
+local num = report.number
 
 return twin.formatter {
   name = "summary",
@@ -47,7 +25,7 @@ return twin.formatter {
     out:write("\n")
     -- Column widths from the content so the table stays aligned whatever the values.
     local rows, wl, wv = {}, 6, 5
-    for i, m in ipairs(METRICS) do
+    for i, m in ipairs(report.SUMMARY_METRICS) do
       rows[i] = { m[2], num(s[m[1]], m[4]), m[3] }
       wl = math.max(wl, #rows[i][1]); wv = math.max(wv, #rows[i][2])
     end

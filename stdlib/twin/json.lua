@@ -26,15 +26,8 @@ local function escape_string(s)
   end) .. '"'
 end
 
---- Key order: numbers before strings, then ascending.
----@param a string|number
----@param b string|number
----@return boolean
-local function key_less(a, b)
-  local ta, tb = type(a), type(b)
-  if ta ~= tb then return ta < tb end
-  return a < b
-end
+-- Key order (numbers before strings, then ascending) is tablex's, so every output agrees.
+local key_less = require("twin.tablex").key_less
 
 -- Returns n if t is an array 1..n (n may be 0), else nil.
 ---@param t table

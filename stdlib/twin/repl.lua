@@ -1,16 +1,11 @@
 --- twin.repl: how the REPL shows values and completes names. Pure Lua, usable from scripts too:
 ---   local repl = require "twin.repl"; print(repl.show({ a = 1, b = { 2, 3 } }))
+local tablex = require "twin.tablex"
+
 local repl = {}
 
 local function is_identifier(key)
   return type(key) == "string" and key:match("^[%a_][%w_]*$") ~= nil
-end
-
-local function key_order(a, b)
-  local ta, tb = type(a), type(b)
-  if ta ~= tb then return ta < tb end
-  if ta == "number" or ta == "string" then return a < b end
-  return tostring(a) < tostring(b)
 end
 
 local function show_scalar(value)
@@ -43,7 +38,7 @@ function repl.show(value, max_depth, max_items)
     for k in pairs(v) do
       if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
     end
-    table.sort(keys, key_order)
+    table.sort(keys, tablex.key_less)
     local parts, shown = {}, 0
     for i = 1, n do
       shown = shown + 1

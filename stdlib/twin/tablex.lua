@@ -3,11 +3,11 @@
 ---@class twin.tablex
 local M = {}
 
--- Order for mixed keys: numbers before strings, then natural order.
+--- Order for mixed keys: numbers before strings, then each by `<` (others by their text).
 ---@param a any
 ---@param b any
 ---@return boolean
-local function key_less(a, b)
+function M.key_less(a, b)
   local ta, tb = type(a), type(b)
   if ta ~= tb then return ta < tb end
   if ta == "number" or ta == "string" then return a < b end
@@ -43,7 +43,7 @@ end
 function M.keys(t)
   local ks = {}
   for k in pairs(t) do ks[#ks + 1] = k end
-  table.sort(ks, key_less)
+  table.sort(ks, M.key_less)
   return ks
 end
 

@@ -40,7 +40,8 @@ struct PredictCommand: TwinCommand {
     func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let json = try Self.isJSON(arguments, command: name)
         let store = LazyStore(arguments: arguments, console: console)
-        let type = try Self.vehicleType(arguments, command: name) { typeName in
+        let needsCurve = arguments.positionals[0] != "range"
+        let type = try Self.vehicleType(arguments, command: name, needsCurve: needsCurve) { typeName in
             try store.open().loadResource(kind: "vehicle_type", name: typeName)
         }
         switch arguments.positionals[0] {
@@ -100,7 +101,9 @@ struct PredictCommand: TwinCommand {
     }
 
     /// The type from `--type NAME` (via `loadStored`, which returns the stored JSON) and/or inline options.
-    static func vehicleType(_ arguments: ParsedArguments, command: String,
+    /// - Parameter needsCurve: false for `range`, which never charges: an inline type then needs
+    ///   only `--battery-kwh` (its curve is a placeholder the range estimate does not read).
+    static func vehicleType(_ arguments: ParsedArguments, command: String, needsCurve: Bool = true,
                             loadStored: (String) throws -> String?) throws -> VehicleType {
         var type: VehicleType
         if let typeName = arguments.value("--type") {
@@ -116,10 +119,13 @@ struct PredictCommand: TwinCommand {
                 throw CLIError.badInput("stored vehicle type '\(typeName)': \(error)")
             }
         } else {
-            guard let battery = try number(arguments, "--battery-kwh", command: command), let curve = arguments.value("--curve") else {
-                throw CLIError.usage("give a vehicle type: --type NAME, or inline --battery-kwh KWH --curve SOC:KW,... [--efficiency F]", command: command)
+            let curve = arguments.value("--curve")
+            guard let battery = try number(arguments, "--battery-kwh", command: command), curve != nil || !needsCurve else {
+                let inline = needsCurve ? "--battery-kwh KWH --curve SOC:KW,... [--efficiency F]" : "--battery-kwh KWH [--kwh-per-km K]"
+                throw CLIError.usage("give a vehicle type: --type NAME, or inline \(inline)", command: command)
             }
-            type = VehicleType(name: "inline", usableKWh: battery, curve: try parseCurve(curve, command: command))
+            type = VehicleType(name: "inline", usableKWh: battery,
+                               curve: try curve.map { try parseCurve($0, command: command) } ?? .flat(kw: 1))
         }
         if let battery = try number(arguments, "--battery-kwh", command: command) { type.usableKWh = battery }
         if let curve = arguments.value("--curve") { type.curve = try parseCurve(curve, command: command) }

@@ -9,7 +9,7 @@ struct ReplCommand: TwinCommand {
     let help = """
     USAGE: twin repl [FILE] [--plugins DIR] [--db PATH] [--no-store]
 
-    Runs FILE first if given, then reads Lua: an expression prints its value, an unfinished
+    Runs FILE first if given (its last run is bound as `result`), then reads Lua: an expression prints its value, an unfinished
     chunk continues on a '>>' line, locals persist across lines. Tab completes globals, fields
     and methods; history is kept in ~/.twin_history. Ctrl-C stops a running simulation or clears
     the line; Ctrl-D quits. With stdin not a terminal it reads plainly, without prompts.
@@ -32,9 +32,12 @@ struct ReplCommand: TwinCommand {
         let store = try StoreLocation.path(arguments, console: console).map { path in
             try storeCall { try RunStore(path: path) }
         }
+        if let store { session.attach(store: store) }
         if let file = arguments.positionals.first {
             do {
                 try session.runScript(path: file)
+                // Like `twin run -i`: the script's last run is at hand as `result`.
+                if let last = session.runs.last { try session.bindForREPL(result: last) }
             } catch {
                 throw ErrorClassifier.classify(error)
             }
@@ -44,7 +47,7 @@ struct ReplCommand: TwinCommand {
 
     /// Opens the prompt over `session` (also used by `twin run -i`).
     static func startREPL(session: Session, console: Console, store: RunStore?) -> Int32 {
-        if let store { session.history = StoreHistory(store: store) }
+        if let store { session.attach(store: store) }
         let interactive = console.stdinIsTerminal
         let reader: LineReader = interactive
             ? EditLineReader(historyPath: (console.environment["HOME"] ?? console.workingDirectory) + "/.twin_history",

@@ -25,7 +25,11 @@ struct RunCommand: TwinCommand {
       --no-store           keep nothing in the database
       --plugins DIR        one more plugin folder, searched last (repeatable)
       --quiet              no progress and no notes on stderr
-      -i                   open the REPL afterwards, with `result` and `scenario` bound
+      -i                   open the REPL afterwards, with `result` bound (and `scenario` for a
+                           .json scenario; a script's own globals stay as it left them)
+
+    A run longer than about a second shows a progress bar on stderr when stderr is a terminal
+    (simulated date, percentage, simulated days per second); TWIN_PROGRESS_DELAY_S changes the delay.
 
     EXAMPLES:
       twin run scripts/demo.lua --format summary --format html -o out/report.html
@@ -49,7 +53,8 @@ struct RunCommand: TwinCommand {
             throw CLIError.badInput("\(file): twin run takes a .lua script or a .json session-list scenario")
         }
         let session = try SessionFactory.make(arguments, console: noteConsole)
-        let progress = ProgressBar(enabled: !quiet && console.stderrIsTerminal)
+        let progress = ProgressBar(enabled: !quiet && console.stderrIsTerminal,
+                                   delayS: console.environment["TWIN_PROGRESS_DELAY_S"].flatMap(Double.init) ?? 1)
         session.progress = progress.update
         let interrupt = InterruptHandler.install(session: session)
         defer { interrupt.uninstall() }
@@ -57,8 +62,10 @@ struct RunCommand: TwinCommand {
         let store = try StoreLocation.path(arguments, console: console).map { path in
             try storeCall { try RunStore(path: path) }
         }
+        if let store { session.attach(store: store) }
         let runsBefore = session.runs.count
         var failure: Error?
+        var jsonScenario: Scenario?
         let started = Date()
         do {
             if file.hasSuffix(".json") {
@@ -74,6 +81,7 @@ struct RunCommand: TwinCommand {
                 } catch {
                     throw CLIError.badInput("\(error)")
                 }
+                jsonScenario = scenario
                 _ = try session.run(scenario: scenario, policy: policy)
             } else {
                 try session.runScript(path: file)
@@ -107,7 +115,7 @@ struct RunCommand: TwinCommand {
             }
         }
         if arguments.has("-i") {
-            try session.bindForREPL(result: last)
+            try session.bindForREPL(result: last, scenario: jsonScenario)
             return ReplCommand.startREPL(session: session, console: console, store: store)
         }
         return 0

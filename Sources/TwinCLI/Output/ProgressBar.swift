@@ -5,17 +5,23 @@ import Foundation
 /// or --quiet), so piped output stays clean.
 final class ProgressBar {
     private let enabled: Bool
+    /// Wall seconds before the bar appears: short runs stay quiet. `TWIN_PROGRESS_DELAY_S` changes it
+    /// (0 shows it at once, which the end-to-end test uses).
+    private let delayS: Double
     private let startedAt = Date()
     private var lastDrawn = Date.distantPast
     private var drew = false
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, delayS: Double = 1) {
+        self.enabled = enabled
+        self.delayS = delayS
+    }
 
     /// Called by the session as the simulation advances (UTC seconds).
     func update(now: Double, start: Double, end: Double) {
         guard enabled else { return }
         let wall = Date().timeIntervalSince(startedAt)
-        guard wall > 1, Date().timeIntervalSince(lastDrawn) > 0.1, end > start else { return }
+        guard wall >= delayS, Date().timeIntervalSince(lastDrawn) > 0.1, end > start else { return }
         lastDrawn = Date()
         drew = true
         let fraction = min(1, max(0, (now - start) / (end - start)))

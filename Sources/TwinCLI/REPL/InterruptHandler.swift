@@ -11,11 +11,11 @@ struct InterruptHandler {
     private let previous: sigaction
 
     static func install(session: Session) -> InterruptHandler {
-        activeSession = session
+        activeInterrupt = session.interrupt
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             interruptRequested = 1
-            activeSession?.cancel()
+            activeInterrupt?.fire()
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: a blocked read returns, so the prompt can redraw
@@ -33,8 +33,9 @@ struct InterruptHandler {
     func uninstall() {
         var old = previous
         sigaction(SIGINT, &old, nil)
-        activeSession = nil
+        activeInterrupt = nil
     }
 }
 
-nonisolated(unsafe) private var activeSession: Session?
+/// Read by the handler: a value of raw pointers, so reading it retains nothing.
+nonisolated(unsafe) private var activeInterrupt: SessionInterrupt?

@@ -8,7 +8,7 @@ extension Allocation {
         resize(&powerKW, n)
         if n == 0 { return }
         var total = 0.0
-        for s in sessions { total += max(0, s.usefulKW) }
+        for i in 0..<n { total += max(0, sessions[i].usefulKW) }
         let headroom = max(0, headroomKW)
         if total <= headroom {
             for i in 0..<n { powerKW[i] = max(0, sessions[i].usefulKW) }

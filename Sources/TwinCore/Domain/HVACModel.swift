@@ -2,8 +2,11 @@
 public enum HVACModel: Equatable, Sendable, Codable {
     /// No cabin climate load.
     case none
-    /// Heat flow `uaKWPerK * |setpoint - ambient|` moved by a heat pump, plus a constant auxiliary load.
-    case heatPump(setpointC: Double, uaKWPerK: Double, heatingCOP: Double, coolingCOP: Double, auxiliaryKW: Double)
+    /// Heat flow `uaKWPerK * |setpoint - ambient|` moved by a heat pump, plus a constant auxiliary load;
+    /// the electrical total is at most `maxKW` when given (the unit's rating: beyond it the cabin
+    /// simply drifts from the setpoint).
+    case heatPump(setpointC: Double, uaKWPerK: Double, heatingCOP: Double, coolingCOP: Double, auxiliaryKW: Double,
+                  maxKW: Double? = nil)
     /// Electrical HVAC power by ambient temperature, piecewise linear, flat outside the table.
     case table([TemperaturePower])
 
@@ -19,10 +22,11 @@ public enum HVACModel: Equatable, Sendable, Codable {
         switch self {
         case .none:
             return 0
-        case let .heatPump(setpointC, ua, heatingCOP, coolingCOP, auxiliaryKW):
+        case let .heatPump(setpointC, ua, heatingCOP, coolingCOP, auxiliaryKW, maxKW):
             let delta = setpointC - ambientC
             let cop = delta >= 0 ? heatingCOP : coolingCOP
-            return auxiliaryKW + ua * abs(delta) / cop
+            let demandKW = auxiliaryKW + ua * abs(delta) / cop
+            return maxKW.map { min(demandKW, $0) } ?? demandKW
         case let .table(rows):
             guard let first = rows.first else { return 0 }
             if ambientC <= first.ambientC { return first.kw }

@@ -26,8 +26,9 @@ public struct DrivingProfile: Equatable, Sendable {
 
     /// A net grade, m/km, as climb only (positive) or descent only (negative).
     public init(avgSpeedKMH: Double = 20, gradeMPerKM: Double) {
-        self.init(avgSpeedKMH: avgSpeedKMH, elevationGainMPerKM: max(0, gradeMPerKM),
-                  elevationLossMPerKM: max(0, -gradeMPerKM))
+        // Not `max(0, -grade)`: for grade 0 that is -0.0, which then prints as "-0.0" kWh/km.
+        self.init(avgSpeedKMH: avgSpeedKMH, elevationGainMPerKM: gradeMPerKM > 0 ? gradeMPerKM : 0,
+                  elevationLossMPerKM: gradeMPerKM < 0 ? -gradeMPerKM : 0)
     }
 
     /// Seconds spent per km: driving plus dwell.

@@ -98,6 +98,6 @@ extension VehicleType {
         let heating = h["heating_cop"].flatMap(double) ?? cop, cooling = h["cooling_cop"].flatMap(double) ?? cop
         guard heating > 0, cooling > 0 else { throw PredictionError.invalidInput(name: "hvac.cop", reason: "must be > 0") }
         return .heatPump(setpointC: setpoint, uaKWPerK: ua, heatingCOP: heating, coolingCOP: cooling,
-                         auxiliaryKW: h["auxiliary_kw"].flatMap(double) ?? 0)
+                         auxiliaryKW: h["auxiliary_kw"].flatMap(double) ?? 0, maxKW: h["max_kw"].flatMap(double))
     }
 }

@@ -31,36 +31,8 @@ public func registerPredictionAPI(on state: LuaState, twinModule: LuaRef,
     state.set(predict, .string("range_remaining"), to: state.function("range_remaining") { frame in
         let args = try frame.table(at: 1)
         let type = try PredictionLua.vehicleType(args["type"], lookup: vehicleTypeLookup)
-        var consumption = ConsumptionSource.vehicleType
-        if let perKM = try PredictionLua.optionalNumber(args, "kwh_per_km") {
-            consumption = .kWhPerKM(perKM)
-        }
-        switch args["model"] {
-        case .nil: break
-        case let .string(name):
-            guard let store = modelStore else {
-                throw LuaScriptError("model '\(name)': no model store is attached; pass the model table returned by twin.fit.consumption instead")
-            }
-            guard let model = try PredictionLua.mapping({ try store.load(name) }) else {
-                throw LuaScriptError("no consumption model '\(name)'; fit one with twin.fit.consumption{ csv = ..., name = '\(name)' }")
-            }
-            consumption = .model(model)
-        case let .table(table):
-            consumption = .model(try PredictionLua.mapping { try PredictionLua.model(from: table) })
-        default:
-            throw LuaArgumentError(index: 1, reason: "model: expected a model name or a model table")
-        }
-        if case .model = consumption, args["kwh_per_km"] != .nil {
-            throw LuaArgumentError(index: 1, reason: "give kwh_per_km or model, not both")
-        }
-        let gain = try PredictionLua.optionalNumber(args, "elevation_gain_m_per_km")
-        let loss = try PredictionLua.optionalNumber(args, "elevation_loss_m_per_km")
-        let grade = try PredictionLua.optionalNumber(args, "grade_m_per_km") ?? 0
-        let profile = DrivingProfile(
-            avgSpeedKMH: try PredictionLua.optionalNumber(args, "avg_speed_kmh") ?? DrivingProfile.default.avgSpeedKMH,
-            elevationGainMPerKM: gain ?? max(0, grade), elevationLossMPerKM: loss ?? max(0, -grade),
-            stopsPerKM: try PredictionLua.optionalNumber(args, "stops_per_km") ?? 0,
-            dwellPerStopS: try PredictionLua.optionalNumber(args, "dwell_s") ?? 0)
+        let consumption = try PredictionLua.consumptionSource(args, modelStore: modelStore)
+        let profile = try PredictionLua.drivingProfile(args)
         let estimate = try PredictionLua.mapping {
             try ChargePrediction.rangeRemaining(type: type, soc: try PredictionLua.number(args, "soc"),
                                                 reserveSOC: try PredictionLua.optionalNumber(args, "reserve"),
@@ -152,6 +124,46 @@ public enum PredictionLua {
         default:
             throw LuaArgumentError(index: 1, reason: "type: expected a vehicle type name or table (usable_kwh, curve = {{soc, kw}, ...}, efficiency, ...)")
         }
+    }
+
+    /// The consumption of a range estimate: `kwh_per_km = x`, `model = "name" | model table`, or the type's.
+    static func consumptionSource(_ args: LuaTable, modelStore: ConsumptionModelStore?) throws -> ConsumptionSource {
+        var consumption = ConsumptionSource.vehicleType
+        if let perKM = try optionalNumber(args, "kwh_per_km") {
+            consumption = .kWhPerKM(perKM)
+        }
+        switch args["model"] {
+        case .nil: break
+        case let .string(name):
+            guard let store = modelStore else {
+                throw LuaScriptError("model '\(name)': no model store is attached; pass the model table returned by twin.fit.consumption instead")
+            }
+            guard let model = try mapping({ try store.load(name) }) else {
+                throw LuaScriptError("no consumption model '\(name)'; fit one with twin.fit.consumption{ csv = ..., name = '\(name)' }")
+            }
+            consumption = .model(model)
+        case let .table(table):
+            consumption = .model(try mapping { try model(from: table) })
+        default:
+            throw LuaArgumentError(index: 1, reason: "model: expected a model name or a model table")
+        }
+        if case .model = consumption, args["kwh_per_km"] != .nil {
+            throw LuaArgumentError(index: 1, reason: "give kwh_per_km or model, not both")
+        }
+        return consumption
+    }
+
+    /// The driving profile of a range estimate: `avg_speed_kmh`, `grade_m_per_km` (or
+    /// `elevation_gain_m_per_km` / `elevation_loss_m_per_km`), `stops_per_km`, `dwell_s`.
+    static func drivingProfile(_ args: LuaTable) throws -> DrivingProfile {
+        let gain = try optionalNumber(args, "elevation_gain_m_per_km")
+        let loss = try optionalNumber(args, "elevation_loss_m_per_km")
+        let grade = try optionalNumber(args, "grade_m_per_km") ?? 0
+        return DrivingProfile(
+            avgSpeedKMH: try optionalNumber(args, "avg_speed_kmh") ?? DrivingProfile.default.avgSpeedKMH,
+            elevationGainMPerKM: gain ?? max(0, grade), elevationLossMPerKM: loss ?? max(0, -grade),
+            stopsPerKM: try optionalNumber(args, "stops_per_km") ?? 0,
+            dwellPerStopS: try optionalNumber(args, "dwell_s") ?? 0)
     }
 
     static func number(_ args: LuaTable, _ key: String) throws -> Double {
