@@ -223,6 +223,43 @@ final class LuaBehaviours: DepotBehaviour {
     var wantsChargerChoice: Bool { plugins.contains { $0.hook("on_arrival") != nil } }
     var wantsDispatch: Bool { plugins.contains { $0.hook("on_block_start") != nil } }
     var wantsPreconditioning: Bool { plugins.contains { $0.hook("precondition") != nil } }
+    var wantsTick: Bool { plugins.contains { $0.hook("on_tick") != nil } }
+
+    /// The Lua side of `on_tick` (built on first use): every plugin's hook in order, over one reused ctx.
+    var tickCall: LuaRef?
+    var tickBuffer: LuaRef?
+    var tickNumbers: [Double] = []
+    static let vehicleStates: [VehicleState] = [.onRoute, .arriving, .queued, .plugged, .ready]
+
+    /// Every behaviour's `on_tick(ctx, params)` (its answer is ignored: a tick is observed, not
+    /// changed); `ctx.now`, `ctx.vehicles` = the plugged vehicles {id, type, soc, energy_kwh, state,
+    /// plugged, departure} in charger order, tables reused across ticks.
+    func onTick(now: Double, vehicles: [VehicleView]) throws {
+        let ticking = plugins.filter { $0.hook("on_tick") != nil }
+        guard let host = ticking.first?.host else { return }
+        let state = host.state
+        if tickCall == nil {
+            let hooks = LuaValue.table(LuaTable(array: ticking.compactMap { p in p.hook("on_tick").map { LuaValue.function($0) } }))
+            let params = LuaValue.table(LuaTable(array: ticking.map { state.value(of: $0.params) }))
+            let ids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
+            let types = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.typeName) }))
+            let states = LuaValue.table(LuaTable(array: Self.vehicleStates.map { .string($0.rawValue) }))
+            let make = try host.helper("make_tick")
+            tickCall = try state.call(make, pushing: { f in f.push(hooks); f.push(params); f.push(ids); f.push(types); f.push(states) },
+                                      reading: { $0.ref(at: 1) })
+            tickBuffer = state.newTable(arrayCapacity: 64 * 6)
+        }
+        guard let call = tickCall, let buffer = tickBuffer else { return }
+        tickNumbers.removeAll(keepingCapacity: true)
+        for v in vehicles {
+            tickNumbers.append(Double(v.index + 1)); tickNumbers.append(v.soc); tickNumbers.append(v.energyKWh)
+            tickNumbers.append(Double((Self.vehicleStates.firstIndex(of: v.state) ?? 0) + 1)); tickNumbers.append(v.plugged ? 1 : 0)
+            tickNumbers.append(v.departure ?? .nan)
+        }
+        if !tickNumbers.isEmpty { state.setArray(buffer, tickNumbers) }
+        let n = vehicles.count
+        try state.call(call, pushing: { f in f.push(buffer); f.push(n); f.push(now) }, reading: { _ in })
+    }
 
     static func vehicle(_ v: VehicleView) -> LuaValue {
         var t = LuaTable(fields: ["id": .string(v.id), "type": .string(v.typeName), "soc": .number(v.soc),

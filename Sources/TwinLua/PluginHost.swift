@@ -409,6 +409,29 @@ final class PluginHost {
           return r
         end
       end
+      -- A behaviour's on_tick: ctx = { now, vehicles }, the vehicle tables reused across ticks (keyed
+      -- by vehicle) and refreshed every call. buf holds K numbers per plugged vehicle.
+      H.make_tick = function(hooks, params, ids, types, states)
+        local K = 6
+        local ctx, list, by = {}, {}, {}
+        return function(buf, n, now)
+          ctx.now = now
+          ctx.vehicles = list
+          for i = 1, n do
+            local o = (i - 1) * K
+            local v = buf[o + 1]
+            local t = by[v]
+            if t == nil then t = { id = ids[v], type = types[v] }; by[v] = t end
+            t.id, t.type = ids[v], types[v]
+            t.soc, t.energy_kwh, t.state, t.plugged = buf[o + 2], buf[o + 3], states[buf[o + 4]], buf[o + 5] ~= 0
+            local d = buf[o + 6]
+            if d ~= d then t.departure = nil else t.departure = d end
+            list[i] = t
+          end
+          for i = #list, n + 1, -1 do list[i] = nil end
+          for j = 1, #hooks do hooks[j](ctx, params[j]) end
+        end
+      end
       H.seed = function(s) math.randomseed(s) end
       return H
     end
