@@ -24,6 +24,7 @@ final class PluginHost {
     var scratchKeys: [Double] = []
     var scratchPower: [Double] = []
     var scratchOrder: [Int] = []
+    var sortedPolicies: [Allocation.SortKey: SortedPolicy] = [:]
     /// The policy plugin reads the per-tick session fields: LuaPolicy sends them with every call.
     var sendsDynamicFields = false
 
@@ -38,11 +39,15 @@ final class PluginHost {
         var hostRef: PluginHost?
         fast["sorted"] = { f in
             guard let h = hostRef else { return }
-            let key = try f.string(at: 1)
-            Allocation.keys(Allocation.SortKey(rawValue: key) ?? .arrival, for: h.currentSessions, now: h.currentContext.now,
-                            into: &h.scratchKeys)
-            Allocation.sorted(h.currentSessions, keys: h.scratchKeys, headroomKW: h.currentContext.headroomKW,
-                              powerKW: &h.scratchPower, order: &h.scratchOrder)
+            // The engine's own primitive (one per key: it warm-starts its sort from the last call's
+            // order, with the same result as a full sort).
+            let key = Allocation.SortKey(rawValue: try f.string(at: 1)) ?? .arrival
+            let policy: SortedPolicy
+            if let p = h.sortedPolicies[key] { policy = p } else {
+                policy = SortedPolicy(name: key.rawValue, key: key)
+                h.sortedPolicies[key] = policy
+            }
+            try policy.allocate(h.currentContext, sessions: h.currentSessions, powerKW: &h.scratchPower)
             f.push(array: h.scratchPower)
         }
         fast["sorted_keys"] = { f in
