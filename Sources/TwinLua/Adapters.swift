@@ -235,10 +235,9 @@ final class LuaBehaviours: DepotBehaviour {
     /// changed); `ctx.now`, `ctx.vehicles` = the plugged vehicles {id, type, soc, energy_kwh, state,
     /// plugged, departure} in charger order, tables reused across ticks.
     func onTick(now: Double, vehicles: [VehicleView]) throws {
-        let ticking = plugins.filter { $0.hook("on_tick") != nil }
-        guard let host = ticking.first?.host else { return }
-        let state = host.state
+        guard let state = plugins.first?.host.state else { return }
         if tickCall == nil {
+            let ticking = plugins.filter { $0.hook("on_tick") != nil }
             let hooks = LuaValue.table(LuaTable(array: ticking.compactMap { p in p.hook("on_tick").map { LuaValue.function($0) } }))
             let params = LuaValue.table(LuaTable(array: ticking.map { state.value(of: $0.params) }))
             let ids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
