@@ -243,6 +243,7 @@ final class LuaBehaviours: DepotBehaviour {
             let ids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
             let types = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.typeName) }))
             let states = LuaValue.table(LuaTable(array: Self.vehicleStates.map { .string($0.rawValue) }))
+            guard let host = ticking.first?.host else { return }
             let make = try host.helper("make_tick")
             tickCall = try state.call(make, pushing: { f in f.push(hooks); f.push(params); f.push(ids); f.push(types); f.push(states) },
                                       reading: { $0.ref(at: 1) })
