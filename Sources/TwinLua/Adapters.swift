@@ -24,16 +24,24 @@ final class LoadedPlugin {
 }
 
 /// A policy plugin as a `TwinCore.ChargingPolicy`.
+///
+/// Each call sends Lua only what changed since the previous call: records for sessions that are
+/// new (or whose slowly-changing fields changed), ids of sessions gone, and the id order when it
+/// changed. Fields that change every tick (soc, energy wanted, max kW, curve kW) are not sent at
+/// all: the session views read them from `PluginHost.currentSessions` on demand.
 final class LuaPolicy: ChargingPolicy {
     let name: String
     let plugin: LoadedPlugin
     let call: LuaRef
+    let checked: LuaRef
     let buffer: LuaRef
     var numbers: [Double] = []
     var out: [Double] = []
-    static let stride = 14
-    /// Seconds spent in the policy call (benchmarks).
-    var calls = 0
+    /// Numbers per session record (see `make_policy` in the setup chunk).
+    static let recordStride = 10
+    /// Policy calls so far; `lastSeen[id]` is the call that last showed session `id`.
+    var calls: Int32 = 0
+    var lastSeen: [Int32] = []
 
     init(plugin: LoadedPlugin, scenario: Scenario) throws {
         self.plugin = plugin
@@ -51,31 +59,154 @@ final class LuaPolicy: ChargingPolicy {
                 f.push(path); f.push(allocate); f.push(params); f.push(vids); f.push(cids); f.push(cabids)
             }, reading: { $0.ref(at: 1) })
         }
-        buffer = state.newTable(arrayCapacity: 64 * Self.stride)
+        checked = try plugin.host.helper("checked")
+        buffer = state.newTable(arrayCapacity: 64 * Self.recordStride)
     }
+
+    /// The previous call's session ids (ctx order) and their record numbers (`recordStride` each,
+    /// as sent to Lua), kept in flat arrays: the engine's own array is not retained past a call,
+    /// so it never has to copy it on its next tick.
+    var previousIDs: [Int] = []
+    var previousRecords: [Double] = []
+    var currentRecords: [Double] = []
+    var runNumbers: [Double] = []
+    var insertNumbers: [Double] = []
+    /// `lastSeen[id]` is the call that last showed session `id`; `position[id]` its index then.
+    var position: [Int32] = []
 
     func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         let host = plugin.host
         host.currentSessions = sessions
         host.context = context
+        defer { host.currentSessions = [] }
         let n = sessions.count
-        numbers.removeAll(keepingCapacity: true)
-        for s in sessions {
-            numbers.append(Double(s.sessionID)); numbers.append(Double(s.vehicleIndex + 1))
-            numbers.append(Double(s.chargerIndex + 1)); numbers.append(Double(s.cabinetIndex + 1))
-            numbers.append(s.arrival); numbers.append(s.departure); numbers.append(s.soc); numbers.append(s.targetSOC)
-            numbers.append(s.energyWantedKWh); numbers.append(s.maxKW); numbers.append(s.chargerMaxKW)
-            numbers.append(s.vehicleMaxKW); numbers.append(s.efficiency); numbers.append(s.capacityKWh)
-        }
-        host.state.setArray(buffer, numbers)
-        let buffer = self.buffer
         calls += 1
-        try host.state.call(call, pushing: { f in
-            f.push(buffer); f.push(n); f.push(context.now); f.push(context.stepS); f.push(context.siteLimitKW)
-            f.push(context.baseKW); f.push(context.headroomKW); f.push(context.pricePerKWh); f.push(context.start)
-            f.push(context.end)
-        }, reading: { f in try f.doubles(at: 1, into: &out) })
-        for i in 0..<min(n, out.count) { powerKW[i] = out[i] }
+        let call = calls
+        let dynamic = host.sendsDynamicFields
+        var top = 0
+        for i in sessions.indices { top = max(top, sessions[i].sessionID) }
+        if top >= lastSeen.count {
+            let grow = max(top + 1, lastSeen.count * 2, 64) - lastSeen.count
+            lastSeen.append(contentsOf: repeatElement(Int32.min, count: grow))
+            position.append(contentsOf: repeatElement(0, count: grow))
+        }
+        let R = Self.recordStride
+        // Work on locals (moved out and back): no copies, no exclusivity checks per element.
+        var numbers = self.numbers, currentRecords = self.currentRecords, previousRecords = self.previousRecords
+        var previousIDs = self.previousIDs, lastSeen = self.lastSeen, position = self.position
+        self.numbers = []; self.currentRecords = []; self.previousRecords = []
+        self.previousIDs = []; self.lastSeen = []; self.position = []
+        defer {
+            self.numbers = numbers; self.currentRecords = currentRecords; self.previousRecords = previousRecords
+            self.previousIDs = previousIDs; self.lastSeen = lastSeen; self.position = position
+        }
+        numbers.removeAll(keepingCapacity: true)
+        currentRecords.removeAll(keepingCapacity: true)
+        var records = 0
+        var reorder = previousIDs.count != n
+        // The new order as runs of the previous one (src, dst, length; 1-based) plus inserted new
+        // sessions (dst, id): the engine keeps its sessions in charger order, so a tick with a few
+        // plug-ins and unplugs is a few runs, copied by table.move in Lua.
+        var runNumbers = self.runNumbers, insertNumbers = self.insertNumbers
+        self.runNumbers = []; self.insertNumbers = []
+        defer { self.runNumbers = runNumbers; self.insertNumbers = insertNumbers }
+        runNumbers.removeAll(keepingCapacity: true)
+        insertNumbers.removeAll(keepingCapacity: true)
+        var runs = 0, inserts = 0, lastPrevious = -2
+        currentRecords.append(contentsOf: repeatElement(0, count: n * R))
+        sessions.withUnsafeBufferPointer { cur in
+        currentRecords.withUnsafeMutableBufferPointer { rec in
+        previousRecords.withUnsafeBufferPointer { prev in
+        lastSeen.withUnsafeMutableBufferPointer { seen in
+        position.withUnsafeMutableBufferPointer { pos in
+            for i in 0..<n {
+                let id = cur[i].sessionID
+                if !reorder, previousIDs[i] != id { reorder = true }
+                let base = i * R
+                rec[base] = Double(id); rec[base + 1] = Double(cur[i].vehicleIndex + 1)
+                rec[base + 2] = Double(cur[i].chargerIndex + 1); rec[base + 3] = Double(cur[i].cabinetIndex + 1)
+                rec[base + 4] = cur[i].arrival; rec[base + 5] = cur[i].departure; rec[base + 6] = cur[i].targetSOC
+                rec[base + 7] = cur[i].chargerMaxKW; rec[base + 8] = cur[i].efficiency; rec[base + 9] = cur[i].capacityKWh
+                let kept = seen[id] == call - 1
+                var same = kept
+                if kept {
+                    let p = Int(pos[id])
+                    for k in 1..<R where prev[p * R + k].bitPattern != rec[base + k].bitPattern {
+                        same = false
+                        break
+                    }
+                    if p == lastPrevious + 1 {
+                        runNumbers[runNumbers.count - 1] += 1
+                    } else {
+                        runNumbers.append(Double(p + 1)); runNumbers.append(Double(i + 1)); runNumbers.append(1)
+                        runs += 1
+                    }
+                    lastPrevious = p
+                } else {
+                    insertNumbers.append(Double(i + 1)); insertNumbers.append(Double(id))
+                    inserts += 1
+                    lastPrevious = -2
+                }
+                if !same {
+                    for k in 0..<R { numbers.append(rec[base + k]) }
+                    records += 1
+                }
+                seen[id] = call
+                pos[id] = Int32(i)
+            }
+        }}}}}
+        var removed = 0
+        for id in previousIDs where lastSeen[id] != call {
+            numbers.append(Double(id))
+            removed += 1
+        }
+        previousIDs.removeAll(keepingCapacity: true)
+        for i in 0..<n { previousIDs.append(sessions[i].sessionID) }
+        swap(&previousRecords, &currentRecords)
+        if reorder {
+            numbers.append(contentsOf: runNumbers)
+            numbers.append(contentsOf: insertNumbers)
+        } else {
+            runs = 0; inserts = 0
+        }
+        if dynamic {
+            // All of them, every call: a plugin's edits to these fields last only until the next call.
+            for i in 0..<n {
+                numbers.append(sessions[i].soc); numbers.append(sessions[i].energyWantedKWh)
+                numbers.append(sessions[i].maxKW); numbers.append(sessions[i].vehicleMaxKW)
+            }
+        }
+        if !numbers.isEmpty { host.state.setArray(buffer, numbers) }
+        let buffer = self.buffer
+        var bad: LuaRef?
+        do {
+        try host.state.call(self.call, pushing: { f in
+            f.push(buffer); f.push(records); f.push(removed); f.push(runs); f.push(inserts); f.push(reorder); f.push(dynamic); f.push(n); f.push(context.now)
+            f.push(context.stepS); f.push(context.siteLimitKW); f.push(context.baseKW); f.push(context.headroomKW)
+            f.push(context.pricePerKWh); f.push(context.start); f.push(context.end)
+        }, reading: { f in
+            // A plain table of numbers (the usual answer, e.g. straight from twin.alloc.*): read as is.
+            do { try f.doubles(at: 1, into: &out) } catch { bad = f.ref(at: 1) }
+        })
+        if let bad {
+            // A hole or a non-number somewhere: let Lua check the first n (nil = 0) and say which.
+            let path = plugin.entry.displayPath
+            try host.state.call(checked, pushing: { f in f.push(path); f.push(bad); f.push(n) },
+                                reading: { f in try f.doubles(at: 1, into: &out) })
+        }
+        } catch {
+            // Lua may have stopped half way through its bookkeeping: next call resends everything.
+            calls += 1
+            previousIDs.removeAll()
+            throw error
+        }
+        let m = min(n, out.count)
+        out.withUnsafeBufferPointer { o in
+            powerKW.withUnsafeMutableBufferPointer { kw in
+                for i in 0..<m { kw[i] = o[i] }
+                for i in m..<n { kw[i] = 0 }
+            }
+        }
     }
 }
 
@@ -92,6 +223,43 @@ final class LuaBehaviours: DepotBehaviour {
     var wantsChargerChoice: Bool { plugins.contains { $0.hook("on_arrival") != nil } }
     var wantsDispatch: Bool { plugins.contains { $0.hook("on_block_start") != nil } }
     var wantsPreconditioning: Bool { plugins.contains { $0.hook("precondition") != nil } }
+    var wantsTick: Bool { plugins.contains { $0.hook("on_tick") != nil } }
+
+    /// The Lua side of `on_tick` (built on first use): every plugin's hook in order, over one reused ctx.
+    var tickCall: LuaRef?
+    var tickBuffer: LuaRef?
+    var tickNumbers: [Double] = []
+    static let vehicleStates: [VehicleState] = [.onRoute, .arriving, .queued, .plugged, .ready]
+
+    /// Every behaviour's `on_tick(ctx, params)` (its answer is ignored: a tick is observed, not
+    /// changed); `ctx.now`, `ctx.vehicles` = the plugged vehicles {id, type, soc, energy_kwh, state,
+    /// plugged, departure} in charger order, tables reused across ticks.
+    func onTick(now: Double, vehicles: [VehicleView]) throws {
+        guard let state = plugins.first?.host.state else { return }
+        if tickCall == nil {
+            let ticking = plugins.filter { $0.hook("on_tick") != nil }
+            let hooks = LuaValue.table(LuaTable(array: ticking.compactMap { p in p.hook("on_tick").map { LuaValue.function($0) } }))
+            let params = LuaValue.table(LuaTable(array: ticking.map { state.value(of: $0.params) }))
+            let ids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
+            let types = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.typeName) }))
+            let states = LuaValue.table(LuaTable(array: Self.vehicleStates.map { .string($0.rawValue) }))
+            guard let host = ticking.first?.host else { return }
+            let make = try host.helper("make_tick")
+            tickCall = try state.call(make, pushing: { f in f.push(hooks); f.push(params); f.push(ids); f.push(types); f.push(states) },
+                                      reading: { $0.ref(at: 1) })
+            tickBuffer = state.newTable(arrayCapacity: 64 * 6)
+        }
+        guard let call = tickCall, let buffer = tickBuffer else { return }
+        tickNumbers.removeAll(keepingCapacity: true)
+        for v in vehicles {
+            tickNumbers.append(Double(v.index + 1)); tickNumbers.append(v.soc); tickNumbers.append(v.energyKWh)
+            tickNumbers.append(Double((Self.vehicleStates.firstIndex(of: v.state) ?? 0) + 1)); tickNumbers.append(v.plugged ? 1 : 0)
+            tickNumbers.append(v.departure ?? .nan)
+        }
+        if !tickNumbers.isEmpty { state.setArray(buffer, tickNumbers) }
+        let n = vehicles.count
+        try state.call(call, pushing: { f in f.push(buffer); f.push(n); f.push(now) }, reading: { _ in })
+    }
 
     static func vehicle(_ v: VehicleView) -> LuaValue {
         var t = LuaTable(fields: ["id": .string(v.id), "type": .string(v.typeName), "soc": .number(v.soc),
