@@ -1,15 +1,17 @@
 extension Allocation {
     /// Sorted allocation: sessions in ascending `keys` order (ties keep the sessions' order) each get
-    /// the most they may within the headroom left. FCFS, EDF and LLF are this with a different key.
+    /// the most they may: min(`usefulKW`, site headroom left, its dispenser's kW left, its cabinet's
+    /// kW left). FCFS, EDF and LLF are this with a different key.
     ///
     /// - Parameters:
     ///   - sessions: the tick's sessions.
     ///   - keys: one sort key per session.
     ///   - headroomKW: total power available, kW.
+    ///   - limits: dispenser and cabinet limits (`PolicyContext.limits`); `.none`: the site only.
     ///   - powerKW: output, aligned with `sessions`.
     ///   - order: scratch buffer reused between calls to avoid allocating.
     /// - Complexity: O(n log n).
-    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double,
+    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double, limits: GroupLimits = .none,
                               powerKW: inout [Double], order: inout [Int]) {
         let n = sessions.count
         resize(&powerKW, n)
@@ -18,18 +20,57 @@ extension Allocation {
         keys.withUnsafeBufferPointer { k in
             order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
         }
-        give(sessions, inOrder: order, headroomKW: headroomKW, powerKW: &powerKW)
+        var left = GroupLeft()
+        give(sessions, inOrder: order, headroomKW: headroomKW, limits: limits, left: &left, powerKW: &powerKW)
     }
 
-    /// Gives each session in `order` the most it may (`usefulKW`) within the headroom left.
-    static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, powerKW: inout [Double]) {
+    /// kW left per dispenser and cabinet during a sorted pass (scratch, reused between ticks).
+    struct GroupLeft {
+        var charger: [Double] = []
+        var cabinet: [Double] = []
+    }
+
+    /// Gives each session in `order` the most it may within the site headroom, its dispenser's and
+    /// its cabinet's kW left.
+    static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, limits: GroupLimits,
+                     left groups: inout GroupLeft, powerKW: inout [Double]) {
         resize(&powerKW, sessions.count)
         var left = max(0, headroomKW)
+        if limits.isEmpty {
+            for i in order {
+                let p = min(sessions[i].usefulKW, left)
+                let give = max(0, p)
+                powerKW[i] = give
+                left -= give
+            }
+            return
+        }
+        if groups.charger.count < limits.chargerMaxKW.count {
+            groups.charger.append(contentsOf: repeatElement(0, count: limits.chargerMaxKW.count - groups.charger.count))
+        }
+        if groups.cabinet.count < limits.cabinetMaxKW.count {
+            groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
+        }
+        // Only the groups present are reset: O(n), not O(chargers).
+        for i in sessions.indices {
+            let c = limits.charger(sessions[i].chargerIndex)
+            if c >= 0 { groups.charger[c] = max(0, limits.chargerMaxKW[c]) }
+            let k = limits.cabinet(sessions[i].cabinetIndex)
+            if k >= 0 { groups.cabinet[k] = max(0, limits.cabinetMaxKW[k]) }
+        }
         for i in order {
-            let p = min(sessions[i].usefulKW, left)
+            // With one session per dispenser and no cabinet the extra minima never bind, so the
+            // result is bit-identical to the site-only pass.
+            var p = min(sessions[i].usefulKW, left)
+            let c = limits.charger(sessions[i].chargerIndex)
+            if c >= 0 { p = min(p, groups.charger[c]) }
+            let k = limits.cabinet(sessions[i].cabinetIndex)
+            if k >= 0 { p = min(p, groups.cabinet[k]) }
             let give = max(0, p)
             powerKW[i] = give
             left -= give
+            if c >= 0 { groups.charger[c] -= give }
+            if k >= 0 { groups.cabinet[k] -= give }
         }
     }
 
@@ -107,10 +148,11 @@ extension Allocation {
     }
 
     /// Sorted allocation returning a fresh array.
-    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double) -> [Double] {
+    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double,
+                              limits: GroupLimits = .none) -> [Double] {
         var out: [Double] = []
         var order: [Int] = []
-        sorted(sessions, keys: keys, headroomKW: headroomKW, powerKW: &out, order: &order)
+        sorted(sessions, keys: keys, headroomKW: headroomKW, limits: limits, powerKW: &out, order: &order)
         return out
     }
 

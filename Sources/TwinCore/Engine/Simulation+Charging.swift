@@ -201,7 +201,7 @@ extension Simulation {
             let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
             let context = PolicyContext(now: t, stepS: stepS, siteLimitKW: s.site.gridLimitKW, baseKW: baseKW + preconditionKW,
                                         headroomKW: headroom, pricePerKWh: s.tariff.price(at: t, utcOffsetS: utcOffsetS),
-                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
+                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS, limits: groupLimits)
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
             sessionViewsShown += views.count

@@ -113,6 +113,8 @@ public final class Simulation {
     /// Per vehicle, its scheduled blocks sorted by departure.
     let blocksByVehicle: [[Int]]
     let cabinetMaxKW: [Double]
+    /// Dispenser and cabinet limits as the policies see them (`PolicyContext.limits`).
+    let groupLimits: GroupLimits
     let timeZone: TimeZone
 
     // Control.
@@ -198,6 +200,7 @@ public final class Simulation {
         var cabIdx: [String: Int] = [:]
         for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
         cabinetMaxKW = scenario.cabinets.map(\.maxKW)
+        groupLimits = GroupLimits(chargerMaxKW: chargerMaxKW, cabinetMaxKW: cabinetMaxKW)
         blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
         var byVehicle = Array(repeating: [Int](), count: scenario.vehicles.count)
         for (i, b) in scenario.blocks.enumerated() { byVehicle[vIdx[b.vehicleID]!].append(i) }
