@@ -10,6 +10,11 @@ func runCoreBenchmarks() {
         return
     }
     print("== TwinCore benchmarks ==")
+    // TWIN_BENCH_DAYS=N runs only the 1000-bus depot for N days (e.g. under callgrind).
+    if let days = ProcessInfo.processInfo.environment["TWIN_BENCH_DAYS"].flatMap(Int.init) {
+        coreBench(buses: 1000, chargers: 400, days: days, keepEverything: false)
+        return
+    }
     coreBench(buses: 100, chargers: 40, days: 30, keepEverything: true)
     coreBench(buses: 1000, chargers: 400, days: 365, keepEverything: false)
 }

@@ -51,26 +51,34 @@ extension Allocation {
         if groups.cabinet.count < limits.cabinetMaxKW.count {
             groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
         }
+        sessions.withUnsafeBufferPointer { sv in
+        powerKW.withUnsafeMutableBufferPointer { out in
+        groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
+        groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
         // Only the groups present are reset: O(n), not O(chargers).
-        for i in sessions.indices {
-            let c = limits.charger(sessions[i].chargerIndex)
-            if c >= 0 { groups.charger[c] = max(0, limits.chargerMaxKW[c]) }
-            let k = limits.cabinet(sessions[i].cabinetIndex)
-            if k >= 0 { groups.cabinet[k] = max(0, limits.cabinetMaxKW[k]) }
+        for i in 0..<sv.count {
+            let c = limits.charger(sv[i].chargerIndex)
+            if c >= 0 { chargerLeft[c] = max(0, limits.chargerMaxKW[c]) }
+            let k = limits.cabinet(sv[i].cabinetIndex)
+            if k >= 0 { cabinetLeft[k] = max(0, limits.cabinetMaxKW[k]) }
         }
         for i in order {
             // With one session per dispenser and no cabinet the extra minima never bind, so the
             // result is bit-identical to the site-only pass.
-            var p = min(sessions[i].usefulKW, left)
-            let c = limits.charger(sessions[i].chargerIndex)
-            if c >= 0 { p = min(p, groups.charger[c]) }
-            let k = limits.cabinet(sessions[i].cabinetIndex)
-            if k >= 0 { p = min(p, groups.cabinet[k]) }
+            var p = min(sv[i].usefulKW, left)
+            let c = limits.charger(sv[i].chargerIndex)
+            if c >= 0 { p = min(p, chargerLeft[c]) }
+            let k = limits.cabinet(sv[i].cabinetIndex)
+            if k >= 0 { p = min(p, cabinetLeft[k]) }
             let give = max(0, p)
-            powerKW[i] = give
+            out[i] = give
             left -= give
-            if c >= 0 { groups.charger[c] -= give }
-            if k >= 0 { groups.cabinet[k] -= give }
+            if c >= 0 { chargerLeft[c] -= give }
+            if k >= 0 { cabinetLeft[k] -= give }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -88,29 +96,36 @@ extension Allocation {
             var usable = true
             var maxID = 0
             // Indexing reads one field; iterating would copy each view (and retain its strings).
-            for i in 0..<n {
-                let id = sessions[i].sessionID
-                if id <= 0 || id > 1 << 30 { usable = false; break }
-                if id > maxID { maxID = id }
+            sessions.withUnsafeBufferPointer { sv in
+                for i in 0..<n {
+                    let id = sv[i].sessionID
+                    if id <= 0 || id > 1 << 30 { usable = false; break }
+                    if id > maxID { maxID = id }
+                }
             }
             for k in keys where k.isNaN { usable = false; break }
             if usable, maxID >= indexByID.count {
                 indexByID.append(contentsOf: repeatElement(-1, count: maxID + 1 - indexByID.count + 1024))
             }
             if usable {
-                for i in 0..<n {
-                    let id = sessions[i].sessionID
-                    if indexByID[id] >= 0 { usable = false }  // duplicate ids
-                    indexByID[id] = Int32(i)
-                }
-                if usable {
-                    for id in previousIDs where id < indexByID.count {
-                        let i = indexByID[id]
-                        if i >= 0 { order.append(Int(i)); indexByID[id] = -2 }
+                order.reserveCapacity(n)
+                sessions.withUnsafeBufferPointer { sv in
+                    indexByID.withUnsafeMutableBufferPointer { index in
+                        for i in 0..<n {
+                            let id = sv[i].sessionID
+                            if index[id] >= 0 { usable = false }  // duplicate ids
+                            index[id] = Int32(i)
+                        }
+                        if usable {
+                            for id in previousIDs where id < index.count {
+                                let i = index[id]
+                                if i >= 0 { order.append(Int(i)); index[id] = -2 }
+                            }
+                            for i in 0..<n where index[sv[i].sessionID] >= 0 { order.append(i) }
+                        }
+                        for i in 0..<n { index[sv[i].sessionID] = -1 }
                     }
-                    for i in 0..<n where indexByID[sessions[i].sessionID] >= 0 { order.append(i) }
                 }
-                for i in 0..<n { indexByID[sessions[i].sessionID] = -1 }
                 if usable {
                     usable = keys.withUnsafeBufferPointer { k in
                         order.withUnsafeMutableBufferPointer { o in Self.insertionSort(o, keys: k, budget: 16 * n + 4096) }
@@ -125,7 +140,9 @@ extension Allocation {
                 }
             }
             previousIDs.removeAll(keepingCapacity: true)
-            for i in order { previousIDs.append(sessions[i].sessionID) }
+            sessions.withUnsafeBufferPointer { sv in
+                for i in order { previousIDs.append(sv[i].sessionID) }
+            }
         }
 
         /// False when more than `budget` moves were needed (the order is then left partly sorted).
@@ -169,11 +186,13 @@ extension Allocation {
     /// Fills `keys` with `key` for each session at `now`.
     public static func keys(_ key: SortKey, for sessions: [SessionView], now: Double, into keys: inout [Double]) {
         resize(&keys, sessions.count)
-        for i in sessions.indices {
-            switch key {
-            case .arrival: keys[i] = sessions[i].arrival
-            case .departure: keys[i] = sessions[i].departure
-            case .laxity: keys[i] = sessions[i].laxityS(now: now)
+        sessions.withUnsafeBufferPointer { sv in
+            keys.withUnsafeMutableBufferPointer { out in
+                switch key {
+                case .arrival: for i in 0..<sv.count { out[i] = sv[i].arrival }
+                case .departure: for i in 0..<sv.count { out[i] = sv[i].departure }
+                case .laxity: for i in 0..<sv.count { out[i] = sv[i].laxityS(now: now) }
+                }
             }
         }
     }
