@@ -92,7 +92,6 @@ extension Allocation {
 
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
-            order.removeAll(keepingCapacity: true)
             var usable = true
             var maxID = 0
             // Indexing reads one field; iterating would copy each view (and retain its strings).
@@ -107,23 +106,32 @@ extension Allocation {
             if usable, maxID >= indexByID.count {
                 indexByID.append(contentsOf: repeatElement(-1, count: maxID + 1 - indexByID.count + 1024))
             }
+            // `order` is written through a pointer: sized once, no per-element append.
+            if order.count != n {
+                order.removeAll(keepingCapacity: true)
+                order.append(contentsOf: repeatElement(0, count: n))
+            }
             if usable {
-                order.reserveCapacity(n)
-                sessions.withUnsafeBufferPointer { sv in
+                usable = sessions.withUnsafeBufferPointer { sv in
                     indexByID.withUnsafeMutableBufferPointer { index in
-                        for i in 0..<n {
-                            let id = sv[i].sessionID
-                            if index[id] >= 0 { usable = false }  // duplicate ids
-                            index[id] = Int32(i)
-                        }
-                        if usable {
-                            for id in previousIDs where id < index.count {
-                                let i = index[id]
-                                if i >= 0 { order.append(Int(i)); index[id] = -2 }
+                        order.withUnsafeMutableBufferPointer { o in
+                            var ok = true
+                            for i in 0..<n {
+                                let id = sv[i].sessionID
+                                if index[id] >= 0 { ok = false }  // duplicate ids
+                                index[id] = Int32(i)
                             }
-                            for i in 0..<n where index[sv[i].sessionID] >= 0 { order.append(i) }
+                            var m = 0
+                            if ok {
+                                for id in previousIDs where id < index.count {
+                                    let i = index[id]
+                                    if i >= 0 { o[m] = Int(i); m += 1; index[id] = -2 }
+                                }
+                                for i in 0..<n where index[sv[i].sessionID] >= 0 { o[m] = i; m += 1 }
+                            }
+                            for i in 0..<n { index[sv[i].sessionID] = -1 }
+                            return ok
                         }
-                        for i in 0..<n { index[sv[i].sessionID] = -1 }
                     }
                 }
                 if usable {
@@ -139,9 +147,16 @@ extension Allocation {
                     order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
                 }
             }
-            previousIDs.removeAll(keepingCapacity: true)
+            if previousIDs.count != n {
+                previousIDs.removeAll(keepingCapacity: true)
+                previousIDs.append(contentsOf: repeatElement(0, count: n))
+            }
             sessions.withUnsafeBufferPointer { sv in
-                for i in order { previousIDs.append(sv[i].sessionID) }
+                order.withUnsafeBufferPointer { o in
+                    previousIDs.withUnsafeMutableBufferPointer { prev in
+                        for j in 0..<n { prev[j] = sv[o[j]].sessionID }
+                    }
+                }
             }
         }
 
