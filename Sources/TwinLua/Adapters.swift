@@ -51,6 +51,8 @@ final class LuaPolicy: ChargingPolicy {
         let vids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
         let cids = LuaValue.table(LuaTable(array: scenario.chargers.map { .string($0.id) }))
         let cabids = LuaValue.table(LuaTable(array: scenario.cabinets.map { .string($0.id) }))
+        plugin.host.chargerIndexByID = Dictionary(scenario.chargers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        plugin.host.cabinetIndexByID = Dictionary(scenario.cabinets.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let make = try plugin.host.helper("make_policy")
         let path = plugin.entry.displayPath
         let params = plugin.params

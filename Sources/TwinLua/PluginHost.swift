@@ -25,6 +25,10 @@ final class PluginHost {
     var scratchPower: [Double] = []
     var scratchOrder: [Int] = []
     var sortedPolicies: [Allocation.SortKey: SortedPolicy] = [:]
+    /// Scenario indices by id, so a ctx a plugin builds itself keeps its sessions' dispenser and
+    /// cabinet limits (set by the policy adapter).
+    var chargerIndexByID: [String: Int] = [:]
+    var cabinetIndexByID: [String: Int] = [:]
     /// The policy plugin reads the per-tick session fields: LuaPolicy sends them with every call.
     var sendsDynamicFields = false
 
@@ -57,19 +61,20 @@ final class PluginHost {
                 throw LuaScriptError("twin.alloc.sorted: \(h.scratchKeys.count) keys for \(h.currentSessions.count) sessions")
             }
             Allocation.sorted(h.currentSessions, keys: h.scratchKeys, headroomKW: h.currentContext.headroomKW,
-                              powerKW: &h.scratchPower, order: &h.scratchOrder)
+                              limits: h.currentContext.limits, powerKW: &h.scratchPower, order: &h.scratchOrder)
             f.push(array: h.scratchPower)
         }
         fast["fair_share"] = { f in
             guard let h = hostRef else { return }
-            Allocation.fairShare(h.currentSessions, headroomKW: h.currentContext.headroomKW, powerKW: &h.scratchPower,
+            Allocation.fairShare(h.currentSessions, headroomKW: h.currentContext.headroomKW,
+                                 limits: h.currentContext.limits, powerKW: &h.scratchPower,
                                  order: &h.scratchOrder)
             f.push(array: h.scratchPower)
         }
         fast["balanced"] = { f in
             guard let h = hostRef else { return }
             Allocation.balanced(h.currentSessions, now: h.currentContext.now, headroomKW: h.currentContext.headroomKW,
-                                powerKW: &h.scratchPower)
+                                limits: h.currentContext.limits, powerKW: &h.scratchPower)
             f.push(array: h.scratchPower)
         }
         fast["uncontrolled"] = { f in
@@ -81,11 +86,14 @@ final class PluginHost {
         fast["slow"] = { f in
             let op = try f.string(at: 1)
             let ctx = try f.table(at: 2)
-            let (sessions, now, headroom) = try PluginHost.views(fromContext: ctx)
+            let (sessions, now, headroom) = try PluginHost.views(fromContext: ctx, chargers: hostRef?.chargerIndexByID ?? [:],
+                                                                 cabinets: hostRef?.cabinetIndexByID ?? [:])
+            // The engine's dispenser and cabinet limits hold whatever sessions the plugin passes.
+            let limits = hostRef?.context?.limits ?? .none
             var out: [Double] = []
             switch op {
-            case "fair_share": out = Allocation.fairShare(sessions, headroomKW: headroom)
-            case "balanced": out = Allocation.balanced(sessions, now: now, headroomKW: headroom)
+            case "fair_share": out = Allocation.fairShare(sessions, headroomKW: headroom, limits: limits)
+            case "balanced": out = Allocation.balanced(sessions, now: now, headroomKW: headroom, limits: limits)
             case "uncontrolled": Allocation.uncontrolled(sessions, powerKW: &out)
             default:
                 var keys: [Double] = []
@@ -94,7 +102,7 @@ final class PluginHost {
                 } else {
                     try f.doubles(at: 3, into: &keys)
                 }
-                out = Allocation.sorted(sessions, keys: keys, headroomKW: headroom)
+                out = Allocation.sorted(sessions, keys: keys, headroomKW: headroom, limits: limits)
             }
             f.push(array: out)
         }
@@ -205,7 +213,11 @@ final class PluginHost {
     }
 
     /// SessionViews from a Lua ctx table (slow path for plugin-built contexts).
-    static func views(fromContext ctx: LuaTable) throws -> ([SessionView], Double, Double) {
+    /// - Parameters:
+    ///   - chargers, cabinets: scenario indices by id; a session whose `charger_id` is not among
+    ///     them gets an index past every limit (no dispenser limit), one without `cabinet_id` none.
+    static func views(fromContext ctx: LuaTable, chargers: [String: Int] = [:],
+                      cabinets: [String: Int] = [:]) throws -> ([SessionView], Double, Double) {
         let now = ctx["now"].doubleValue ?? 0
         let headroom = ctx["headroom_kw"].doubleValue ?? 0
         var out: [SessionView] = []
@@ -216,7 +228,9 @@ final class PluginHost {
             let eff = n("efficiency", 1)
             let wanted = n("energy_wanted_kwh")
             let step = ctx["step_s"].doubleValue ?? 0
-            out.append(SessionView(sessionID: Int(n("id")), vehicleIndex: i, chargerIndex: i, cabinetIndex: -1,
+            let chargerIndex = s["charger_id"].stringValue.flatMap { chargers[$0] } ?? chargers.count + i
+            let cabinetIndex = s["cabinet_id"].stringValue.flatMap { cabinets[$0] } ?? -1
+            out.append(SessionView(sessionID: Int(n("id")), vehicleIndex: i, chargerIndex: chargerIndex, cabinetIndex: cabinetIndex,
                                    vehicleID: s["vehicle_id"].stringValue ?? "", chargerID: s["charger_id"].stringValue ?? "",
                                    arrival: n("arrival"), departure: n("departure"), soc: n("soc"), targetSOC: n("target_soc"),
                                    energyWantedKWh: wanted, maxKW: maxKW, chargerMaxKW: n("charger_max_kw", maxKW),

@@ -70,7 +70,7 @@ enum ChurnDepot {
     @Test func aKeyFunctionSeesTheSameFieldsAsTheBuiltInKey() throws {
         let (reference, r) = try run("llf_lua", body: """
             local now = ctx.now
-            return twin.alloc.sorted(ctx, function(s) return (s.departure - now) - s.energy_wanted_kwh / s.vehicle_max_kw * 3600 end)
+            return twin.alloc.sorted(ctx, function(s) return (s.departure - now) - s.energy_wanted_kwh / (s.vehicle_max_kw * s.efficiency) * 3600 end)
         """)
         #expect(r.summary == reference.summary)
         #expect(r.sessions == reference.sessions)

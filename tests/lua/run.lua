@@ -34,7 +34,9 @@ local function kind(k) return function(def) def.kind = k; return def end end
 
 -- Simple Lua versions of the Swift allocation primitives (same contract, not tuned).
 local alloc = {}
-local function laxity(ctx, s) return (s.departure - ctx.now) - s.energy_wanted_kwh / s.vehicle_max_kw * 3600 end
+local function laxity(ctx, s)
+  return (s.departure - ctx.now) - s.energy_wanted_kwh / (s.vehicle_max_kw * (s.efficiency or 1)) * 3600
+end
 function alloc.uncontrolled(ctx)
   local r = {}
   for i, s in ipairs(ctx.sessions) do r[i] = s.max_kw end

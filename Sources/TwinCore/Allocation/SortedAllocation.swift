@@ -1,15 +1,17 @@
 extension Allocation {
     /// Sorted allocation: sessions in ascending `keys` order (ties keep the sessions' order) each get
-    /// the most they may within the headroom left. FCFS, EDF and LLF are this with a different key.
+    /// the most they may: min(`usefulKW`, site headroom left, its dispenser's kW left, its cabinet's
+    /// kW left). FCFS, EDF and LLF are this with a different key.
     ///
     /// - Parameters:
     ///   - sessions: the tick's sessions.
     ///   - keys: one sort key per session.
     ///   - headroomKW: total power available, kW.
+    ///   - limits: dispenser and cabinet limits (`PolicyContext.limits`); `.none`: the site only.
     ///   - powerKW: output, aligned with `sessions`.
     ///   - order: scratch buffer reused between calls to avoid allocating.
     /// - Complexity: O(n log n).
-    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double,
+    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double, limits: GroupLimits = .none,
                               powerKW: inout [Double], order: inout [Int]) {
         let n = sessions.count
         resize(&powerKW, n)
@@ -18,18 +20,65 @@ extension Allocation {
         keys.withUnsafeBufferPointer { k in
             order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
         }
-        give(sessions, inOrder: order, headroomKW: headroomKW, powerKW: &powerKW)
+        var left = GroupLeft()
+        give(sessions, inOrder: order, headroomKW: headroomKW, limits: limits, left: &left, powerKW: &powerKW)
     }
 
-    /// Gives each session in `order` the most it may (`usefulKW`) within the headroom left.
-    static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, powerKW: inout [Double]) {
+    /// kW left per dispenser and cabinet during a sorted pass (scratch, reused between ticks).
+    struct GroupLeft {
+        var charger: [Double] = []
+        var cabinet: [Double] = []
+    }
+
+    /// Gives each session in `order` the most it may within the site headroom, its dispenser's and
+    /// its cabinet's kW left.
+    static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, limits: GroupLimits,
+                     left groups: inout GroupLeft, powerKW: inout [Double]) {
         resize(&powerKW, sessions.count)
         var left = max(0, headroomKW)
+        if limits.isEmpty {
+            for i in order {
+                let p = min(sessions[i].usefulKW, left)
+                let give = max(0, p)
+                powerKW[i] = give
+                left -= give
+            }
+            return
+        }
+        if groups.charger.count < limits.chargerMaxKW.count {
+            groups.charger.append(contentsOf: repeatElement(0, count: limits.chargerMaxKW.count - groups.charger.count))
+        }
+        if groups.cabinet.count < limits.cabinetMaxKW.count {
+            groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
+        }
+        sessions.withUnsafeBufferPointer { sv in
+        powerKW.withUnsafeMutableBufferPointer { out in
+        groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
+        groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
+        // Only the groups present are reset: O(n), not O(chargers).
+        for i in 0..<sv.count {
+            let c = limits.charger(sv[i].chargerIndex)
+            if c >= 0 { chargerLeft[c] = max(0, limits.chargerMaxKW[c]) }
+            let k = limits.cabinet(sv[i].cabinetIndex)
+            if k >= 0 { cabinetLeft[k] = max(0, limits.cabinetMaxKW[k]) }
+        }
         for i in order {
-            let p = min(sessions[i].usefulKW, left)
+            // With one session per dispenser and no cabinet the extra minima never bind, so the
+            // result is bit-identical to the site-only pass.
+            var p = min(sv[i].usefulKW, left)
+            let c = limits.charger(sv[i].chargerIndex)
+            if c >= 0 { p = min(p, chargerLeft[c]) }
+            let k = limits.cabinet(sv[i].cabinetIndex)
+            if k >= 0 { p = min(p, cabinetLeft[k]) }
             let give = max(0, p)
-            powerKW[i] = give
+            out[i] = give
             left -= give
+            if c >= 0 { chargerLeft[c] -= give }
+            if k >= 0 { cabinetLeft[k] -= give }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -43,33 +92,48 @@ extension Allocation {
 
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
-            order.removeAll(keepingCapacity: true)
             var usable = true
             var maxID = 0
             // Indexing reads one field; iterating would copy each view (and retain its strings).
-            for i in 0..<n {
-                let id = sessions[i].sessionID
-                if id <= 0 || id > 1 << 30 { usable = false; break }
-                if id > maxID { maxID = id }
+            sessions.withUnsafeBufferPointer { sv in
+                for i in 0..<n {
+                    let id = sv[i].sessionID
+                    if id <= 0 || id > 1 << 30 { usable = false; break }
+                    if id > maxID { maxID = id }
+                }
             }
             for k in keys where k.isNaN { usable = false; break }
             if usable, maxID >= indexByID.count {
                 indexByID.append(contentsOf: repeatElement(-1, count: maxID + 1 - indexByID.count + 1024))
             }
+            // `order` is written through a pointer: sized once, no per-element append.
+            if order.count != n {
+                order.removeAll(keepingCapacity: true)
+                order.append(contentsOf: repeatElement(0, count: n))
+            }
             if usable {
-                for i in 0..<n {
-                    let id = sessions[i].sessionID
-                    if indexByID[id] >= 0 { usable = false }  // duplicate ids
-                    indexByID[id] = Int32(i)
-                }
-                if usable {
-                    for id in previousIDs where id < indexByID.count {
-                        let i = indexByID[id]
-                        if i >= 0 { order.append(Int(i)); indexByID[id] = -2 }
+                usable = sessions.withUnsafeBufferPointer { sv in
+                    indexByID.withUnsafeMutableBufferPointer { index in
+                        order.withUnsafeMutableBufferPointer { o in
+                            var ok = true
+                            for i in 0..<n {
+                                let id = sv[i].sessionID
+                                if index[id] >= 0 { ok = false }  // duplicate ids
+                                index[id] = Int32(i)
+                            }
+                            var m = 0
+                            if ok {
+                                for id in previousIDs where id < index.count {
+                                    let i = index[id]
+                                    if i >= 0 { o[m] = Int(i); m += 1; index[id] = -2 }
+                                }
+                                for i in 0..<n where index[sv[i].sessionID] >= 0 { o[m] = i; m += 1 }
+                            }
+                            for i in 0..<n { index[sv[i].sessionID] = -1 }
+                            return ok
+                        }
                     }
-                    for i in 0..<n where indexByID[sessions[i].sessionID] >= 0 { order.append(i) }
                 }
-                for i in 0..<n { indexByID[sessions[i].sessionID] = -1 }
                 if usable {
                     usable = keys.withUnsafeBufferPointer { k in
                         order.withUnsafeMutableBufferPointer { o in Self.insertionSort(o, keys: k, budget: 16 * n + 4096) }
@@ -83,8 +147,17 @@ extension Allocation {
                     order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
                 }
             }
-            previousIDs.removeAll(keepingCapacity: true)
-            for i in order { previousIDs.append(sessions[i].sessionID) }
+            if previousIDs.count != n {
+                previousIDs.removeAll(keepingCapacity: true)
+                previousIDs.append(contentsOf: repeatElement(0, count: n))
+            }
+            sessions.withUnsafeBufferPointer { sv in
+                order.withUnsafeBufferPointer { o in
+                    previousIDs.withUnsafeMutableBufferPointer { prev in
+                        for j in 0..<n { prev[j] = sv[o[j]].sessionID }
+                    }
+                }
+            }
         }
 
         /// False when more than `budget` moves were needed (the order is then left partly sorted).
@@ -107,10 +180,11 @@ extension Allocation {
     }
 
     /// Sorted allocation returning a fresh array.
-    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double) -> [Double] {
+    public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double,
+                              limits: GroupLimits = .none) -> [Double] {
         var out: [Double] = []
         var order: [Int] = []
-        sorted(sessions, keys: keys, headroomKW: headroomKW, powerKW: &out, order: &order)
+        sorted(sessions, keys: keys, headroomKW: headroomKW, limits: limits, powerKW: &out, order: &order)
         return out
     }
 
@@ -127,11 +201,13 @@ extension Allocation {
     /// Fills `keys` with `key` for each session at `now`.
     public static func keys(_ key: SortKey, for sessions: [SessionView], now: Double, into keys: inout [Double]) {
         resize(&keys, sessions.count)
-        for i in sessions.indices {
-            switch key {
-            case .arrival: keys[i] = sessions[i].arrival
-            case .departure: keys[i] = sessions[i].departure
-            case .laxity: keys[i] = sessions[i].laxityS(now: now)
+        sessions.withUnsafeBufferPointer { sv in
+            keys.withUnsafeMutableBufferPointer { out in
+                switch key {
+                case .arrival: for i in 0..<sv.count { out[i] = sv[i].arrival }
+                case .departure: for i in 0..<sv.count { out[i] = sv[i].departure }
+                case .laxity: for i in 0..<sv.count { out[i] = sv[i].laxityS(now: now) }
+                }
             }
         }
     }

@@ -9,19 +9,30 @@ extension Simulation {
     /// - Returns: true when the session reached its target (the caller stops it).
     @discardableResult
     func sync(_ slot: Int, to time: Double) -> Bool {
-        let s = sessions[slot]
-        let from = max(s.syncedAt, s.plugIn)
+        sessions.withUnsafeMutableBufferPointer { ses in
+            vehicles.withUnsafeMutableBufferPointer { veh in sync(slot, to: time, ses, veh) }
+        }
+    }
+
+    /// `sync(_:to:)` over the session and vehicle buffers (hot loops hold them once, saving a
+    /// uniqueness check per write). Reads and writes no other copy of them.
+    @inline(__always)
+    func sync(_ slot: Int, to time: Double, _ sessions: UnsafeMutableBufferPointer<SessionRuntime>,
+              _ vehicles: UnsafeMutableBufferPointer<VehicleRuntime>) -> Bool {
+        let from = max(sessions[slot].syncedAt, sessions[slot].plugIn)
         sessions[slot].syncedAt = time
-        if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
-        let v = s.vehicle
+        let powerKW = sessions[slot].powerKW
+        if sessions[slot].reached || !(powerKW > 0) || !(time > from) { return false }
+        let v = sessions[slot].vehicle
+        let targetSOC = sessions[slot].targetSOC
         let ti = vehicles[v].typeIndex
-        var out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
-                                    capacityKWh: capacities[ti], efficiency: efficiencies[ti])
-        if !out.reachedTarget, s.targetSOC - out.soc <= 1e-12 {
+        var out = charge(&sessions[slot].segment, type: ti, fromSOC: vehicles[v].soc, toSOC: targetSOC, limitKW: powerKW,
+                         durationS: time - from)
+        if !out.reachedTarget, targetSOC - out.soc <= 1e-12 {
             // Rounding left the SOC a hair short of the target (the same threshold as at plug-in):
             // it is full, and must not hold its connector waiting for a policy to grant a crumb.
-            out.drawnKWh += (s.targetSOC - out.soc) * capacities[ti] / efficiencies[ti]
-            out.soc = s.targetSOC
+            out.drawnKWh += (targetSOC - out.soc) * capacities[ti] / efficiencies[ti]
+            out.soc = targetSOC
             out.reachedTarget = true
         }
         vehicles[v].soc = out.soc
@@ -34,6 +45,55 @@ extension Simulation {
         }
         if out.reachedTarget { sessions[slot].reached = true }
         return out.reachedTarget
+    }
+
+    /// `ChargingCurve.charge` for a session, bit for bit: when the interval stays on one linear
+    /// piece of the curve (the common case between two ticks), that piece is taken from the
+    /// session's cache instead of being searched for, and the closed form is applied once.
+    @inline(__always)
+    func charge(_ piece: inout CurvePiece, type ti: Int, fromSOC soc: Double, toSOC targetSOC: Double, limitKW: Double,
+                durationS: Double) -> ChargeOutcome {
+        let capacityKWh = capacities[ti], efficiency = efficiencies[ti]
+        if soc < targetSOC, limitKW > 0, durationS > 0, capacityKWh > 0, efficiency > 0 {
+            var seg = piece
+            if !(seg.lower <= soc && soc < seg.upper) {
+                let found = curves[ti].segment(containing: soc)
+                seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
+                piece = seg
+            }
+            // The first step of `ChargingCurve.charge`'s loop, with the same arithmetic.
+            let k = efficiency / (capacityKWh * 3600)
+            let s = soc
+            var pieceEnd = min(seg.upper, targetSOC)
+            if seg.slope != 0 {
+                let crossing = (limitKW - seg.intercept) / seg.slope
+                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
+            }
+            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
+            let curveBound = seg.intercept + seg.slope * mid < limitKW
+            let cStart = seg.intercept + seg.slope * s
+            var end = Double.nan
+            if !curveBound || seg.slope == 0 {
+                let power = curveBound ? cStart : limitKW
+                if power > 0 {
+                    let rate = k * power
+                    let need = (pieceEnd - s) / rate
+                    if need >= durationS { end = s + rate * durationS }
+                }
+            } else if cStart > 0 {
+                let kb = k * seg.slope
+                let cEnd = seg.intercept + seg.slope * pieceEnd
+                let need = cEnd > 0 ? log1p(seg.slope * (pieceEnd - s) / cStart) / kb : .infinity
+                if need >= durationS { end = s + cStart * expm1(kb * durationS) / seg.slope }
+            }
+            if !end.isNaN {
+                if end > targetSOC { end = targetSOC }
+                return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
+                                     reachedTarget: end >= targetSOC)
+            }
+        }
+        return curves[ti].charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS,
+                                 capacityKWh: capacityKWh, efficiency: efficiency)
     }
 
     /// SOC of vehicle `v` at `now`, integrating its session without changing state (for views).
@@ -54,7 +114,11 @@ extension Simulation {
         reachedBuffer.removeAll(keepingCapacity: true)
         // Only sessions the last control gave power can have drawn since (later plug-ins start at
         // 0 kW; closed sessions were brought up to date when they closed).
-        for slot in viewSlots where sync(slot, to: time) { reachedBuffer.append(slot) }
+        sessions.withUnsafeMutableBufferPointer { ses in
+            vehicles.withUnsafeMutableBufferPointer { veh in
+                for slot in viewSlots where sync(slot, to: time, ses, veh) { reachedBuffer.append(slot) }
+            }
+        }
         let t0 = lastBooking
         let dt = time - t0
         if dt > 0 {
@@ -153,44 +217,59 @@ extension Simulation {
         let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
         let nextGrid = s.start + stepIndex * s.stepS
         let stepS = nextGrid - t
-        // Views are overwritten in place (no per-tick teardown of the buffer).
+        // Views are overwritten in place (no per-tick teardown of the buffer). A view still at the
+        // position it had last tick keeps what never changes during a session (ids, times, target,
+        // charger, battery); only the SOC-dependent fields are written.
         var count = 0
         var anyWanting = false
-        for slot in plugged {
-            let ses = sessions[slot]
-            if ses.reached { continue }
+        let pluggedCount = plugged.count
+        if views.count < pluggedCount, let blank = views.first ?? placeholderView() {
+            views.append(contentsOf: repeatElement(blank, count: pluggedCount - views.count))
+            viewSlots.append(contentsOf: repeatElement(-1, count: pluggedCount - viewSlots.count))
+        }
+        views.withUnsafeMutableBufferPointer { views in
+        viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        for p in 0..<pluggedCount {
+            let slot = plugged[p]
+            if sessions[slot].reached { continue }
             anyWanting = true
-            if ses.plugIn > t { continue }
-            let v = ses.vehicle
+            if sessions[slot].plugIn > t { continue }
+            let v = sessions[slot].vehicle
+            let charger = sessions[slot].charger
+            let targetSOC = sessions[slot].targetSOC
             let ti = vehicles[v].typeIndex
             let soc = vehicles[v].soc
-            let wanted = (ses.targetSOC - soc) * capacities[ti]
+            let wanted = (targetSOC - soc) * capacities[ti]
             let curveKW = curves[ti].powerKW(atSOC: soc)
-            let chargerKW = chargerMaxKW[ses.charger]
+            let chargerKW = chargerMaxKW[charger]
             var capKW = min(chargerKW, curveKW)
             if soc < curveRiseEndSOC[ti] {
                 // Where the curve rises the session may be granted the curve's highest value over the
                 // SOC it can reach by the next tick: the integration then draws min(granted,
                 // curve(soc(t))) at every instant, which is the curve itself on the rise (exact,
                 // independent of the step). Where the curve does not rise ahead this is curve(soc).
-                let reach = min(ses.targetSOC, soc + chargerKW * efficiencies[ti] * stepS / 3600 / capacities[ti])
+                let reach = min(targetSOC, soc + chargerKW * efficiencies[ti] * stepS / 3600 / capacities[ti])
                 capKW = min(chargerKW, curves[ti].maxPowerKW(fromSOC: soc, toSOC: reach))
             }
-            let view = SessionView(
-                sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
-                vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
-                departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
-                maxKW: capKW, chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
-                efficiency: efficiencies[ti], capacityKWh: capacities[ti],
-                energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600))
-            if count < views.count {
-                views[count] = view
-                viewSlots[count] = slot
+            let energyLimitedKW = wanted / efficiencies[ti] / (stepS / 3600)
+            if viewSlots[count] == slot {
+                views[count].soc = soc
+                views[count].energyWantedKWh = wanted
+                views[count].maxKW = capKW
+                views[count].vehicleMaxKW = curveKW
+                views[count].energyLimitedKW = energyLimitedKW
             } else {
-                views.append(view)
-                viewSlots.append(slot)
+                views[count] = SessionView(
+                    sessionID: slot + 1, vehicleIndex: v, chargerIndex: charger, cabinetIndex: chargers[charger].cabinet,
+                    vehicleID: vehicleIDs[v], chargerID: chargerIDs[charger], arrival: sessions[slot].arrival,
+                    departure: sessions[slot].departure, soc: soc, targetSOC: targetSOC, energyWantedKWh: wanted,
+                    maxKW: capKW, chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
+                    efficiency: efficiencies[ti], capacityKWh: capacities[ti], energyLimitedKW: energyLimitedKW)
+                viewSlots[count] = slot
             }
             count += 1
+        }
+        }
         }
         if views.count > count {
             views.removeLast(views.count - count)
@@ -201,13 +280,37 @@ extension Simulation {
             let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
             let context = PolicyContext(now: t, stepS: stepS, siteLimitKW: s.site.gridLimitKW, baseKW: baseKW + preconditionKW,
                                         headroomKW: headroom, pricePerKWh: s.tariff.price(at: t, utcOffsetS: utcOffsetS),
-                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
+                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS, limits: groupLimits)
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
             sessionViewsShown += views.count
             try policy.allocate(context, sessions: views, powerKW: &requests)
             clampRequests(headroomKW: headroom)
-            for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
+            if options.keepEvents {
+                for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
+            } else {
+                // The same as `setPower` for each, holding the buffers once (no power-change events).
+                let end = s.end
+                sessions.withUnsafeMutableBufferPointer { ses in
+                    for i in 0..<viewSlots.count {
+                        let slot = viewSlots[i], kw = requests[i]
+                        ses[slot].powerKW = kw
+                        ses[slot].generation &+= 1
+                        guard kw > 0 else { continue }
+                        let v = ses[slot].vehicle
+                        let ti = vehicles[v].typeIndex
+                        let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
+                        let wantedDrawnKWh = (targetSOC - soc) * capacities[ti] / efficiencies[ti]
+                        if wantedDrawnKWh > kw * (nextGrid - t) / 3600 * (1 + 1e-9) { continue }
+                        let toTarget = curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
+                                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
+                        let at = t + toTarget
+                        if at < nextGrid, at <= end {
+                            events.push(time: at, kind: .targetReached, a: slot, b: Int(ses[slot].generation))
+                        }
+                    }
+                }
+            }
         }
         if (anyWanting || preconditionKW > 0), nextGrid < s.end, pendingGridTick != nextGrid {
             pendingGridTick = nextGrid
@@ -221,6 +324,13 @@ extension Simulation {
         }
     }
 
+    /// A view to grow the buffer with (overwritten before use).
+    func placeholderView() -> SessionView? {
+        SessionView(sessionID: 0, vehicleIndex: -1, chargerIndex: -1, cabinetIndex: -1, vehicleID: "", chargerID: "",
+                    arrival: 0, departure: 0, soc: 0, targetSOC: 0, energyWantedKWh: 0, maxKW: 0, chargerMaxKW: 0,
+                    vehicleMaxKW: 0, efficiency: 1, capacityKWh: 0, energyLimitedKW: 0)
+    }
+
     /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each
     /// dispenser's connectors together, then cabinets, then the site, in proportion.
     ///
@@ -231,6 +341,8 @@ extension Simulation {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
         var total = 0.0
+        views.withUnsafeBufferPointer { views in
+        requests.withUnsafeMutableBufferPointer { requests in
         for i in 0..<n {
             var r = requests[i]
             let cap = views[i].maxKW
@@ -246,33 +358,37 @@ extension Simulation {
         }
         if anyMultiConnector {
             // A dispenser's limit applies to the sum of its connectors: scale in proportion.
-            for i in 0..<n { chargerSums[views[i].chargerIndex] = 0 }
-            for i in 0..<n { chargerSums[views[i].chargerIndex] += requests[i] }
-            for i in 0..<n where requests[i] > 0 {
-                let c = views[i].chargerIndex
-                let sum = chargerSums[c], cap = chargerMaxKW[c]
-                guard sum > cap else { continue }
-                let scale = cap / sum
-                total -= requests[i] * (1 - scale)
-                requests[i] *= scale
-                if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+            chargerSums.withUnsafeMutableBufferPointer { chargerSums in
+                for i in 0..<n { chargerSums[views[i].chargerIndex] = 0 }
+                for i in 0..<n { chargerSums[views[i].chargerIndex] += requests[i] }
+                for i in 0..<n where requests[i] > 0 {
+                    let c = views[i].chargerIndex
+                    let sum = chargerSums[c], cap = chargerMaxKW[c]
+                    guard sum > cap else { continue }
+                    let scale = cap / sum
+                    total -= requests[i] * (1 - scale)
+                    requests[i] *= scale
+                    if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+                }
             }
         }
         if !cabinetSums.isEmpty {
-            for c in cabinetSums.indices { cabinetSums[c] = 0 }
-            for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
-            // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
-            for c in cabinetSums.indices {
-                let sum = cabinetSums[c]
-                cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
-            }
-            for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
-                let f = cabinetSums[views[i].cabinetIndex]
-                if f == 1 { continue }
-                let scale = abs(f)
-                total -= requests[i] * (1 - scale)
-                requests[i] *= scale
-                if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
+            cabinetSums.withUnsafeMutableBufferPointer { cabinetSums in
+                for c in cabinetSums.indices { cabinetSums[c] = 0 }
+                for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
+                // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
+                for c in cabinetSums.indices {
+                    let sum = cabinetSums[c]
+                    cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
+                }
+                for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
+                    let f = cabinetSums[views[i].cabinetIndex]
+                    if f == 1 { continue }
+                    let scale = abs(f)
+                    total -= requests[i] * (1 - scale)
+                    requests[i] *= scale
+                    if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
+                }
             }
         }
         if total > headroomKW {
@@ -282,6 +398,8 @@ extension Simulation {
                 requests[i] *= f
                 if counts { countClamp(i) }
             }
+        }
+        }
         }
     }
 

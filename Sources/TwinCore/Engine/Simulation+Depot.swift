@@ -267,18 +267,19 @@ extension Simulation {
         guard b >= 0 else { return }
         let legs = legCount(b)
         let trip = self.leg(b, leg)
-        let type = types[vehicles[v].typeIndex]
+        let ti = vehicles[v].typeIndex
         let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival))
-        let energy = type.tripEnergy(trip, ambientC: ambient)
+        let energy = types[ti].tripEnergy(trip, ambientC: ambient)
         let before = vehicles[v].soc
-        let after = before - energy.totalKWh / type.usableKWh
-        let shortfall = max(0, max(0, -after) * type.usableKWh - max(0, -before) * type.usableKWh)
+        let usableKWh = capacities[ti]
+        let after = before - energy.totalKWh / usableKWh
+        let shortfall = max(0, max(0, -after) * usableKWh - max(0, -before) * usableKWh)
         setSOC(v, after)
         vehicles[v].tripEnergyKWh += energy.totalKWh
         vehicles[v].trips += 1
         vehicles[v].shortfallKWh += shortfall
         summary.shortfallKWh += shortfall
-        let below = after < type.reserveSOC
+        let below = after < types[ti].reserveSOC
         if below {
             vehicles[v].belowReserve = true
             record(.belowReserve, vehicle: v)

@@ -78,6 +78,15 @@ public final class Simulation {
         var generation: Int32 = 0
         var block = -1
         var syncedAt: Double
+        /// The curve piece the SOC was last integrated on (empty until then).
+        var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0)
+    }
+    /// One linear piece of a charging curve: `kW = intercept + slope * soc` on `[lower, upper)`.
+    struct CurvePiece {
+        var lower: Double
+        var upper: Double
+        var intercept: Double
+        var slope: Double
     }
 
     @exclusivity(unchecked) var vehicles: [VehicleRuntime] = []
@@ -113,6 +122,11 @@ public final class Simulation {
     /// Per vehicle, its scheduled blocks sorted by departure.
     let blocksByVehicle: [[Int]]
     let cabinetMaxKW: [Double]
+    /// Per block: its number of legs and whether the first is a pull-out (read without copying it).
+    let blockLegCounts: [Int32]
+    let blockHasPullOut: [Bool]
+    /// Dispenser and cabinet limits as the policies see them (`PolicyContext.limits`).
+    let groupLimits: GroupLimits
     let timeZone: TimeZone
 
     // Control.
@@ -198,7 +212,10 @@ public final class Simulation {
         var cabIdx: [String: Int] = [:]
         for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
         cabinetMaxKW = scenario.cabinets.map(\.maxKW)
+        groupLimits = GroupLimits(chargerMaxKW: chargerMaxKW, cabinetMaxKW: cabinetMaxKW)
         blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
+        blockLegCounts = scenario.blocks.map { Int32($0.trips.count + ($0.pullOut == nil ? 0 : 1) + ($0.pullIn == nil ? 0 : 1)) }
+        blockHasPullOut = scenario.blocks.map { $0.pullOut != nil }
         var byVehicle = Array(repeating: [Int](), count: scenario.vehicles.count)
         for (i, b) in scenario.blocks.enumerated() { byVehicle[vIdx[b.vehicleID]!].append(i) }
         let blocks = scenario.blocks
@@ -327,19 +344,15 @@ public final class Simulation {
     /// Leg `i` of block `b` (pull-out, trips, pull-in), without copying the block's legs: a year of
     /// 1000 buses holds 365 000 blocks.
     func leg(_ b: Int, _ i: Int) -> Trip {
-        let block = scenario.blocks[b]
-        if let out = block.pullOut {
-            if i == 0 { return out }
+        if blockHasPullOut[b] {
+            if i == 0 { return scenario.blocks[b].pullOut! }
             let j = i - 1
-            return j < block.trips.count ? block.trips[j] : block.pullIn!
+            return j < scenario.blocks[b].trips.count ? scenario.blocks[b].trips[j] : scenario.blocks[b].pullIn!
         }
-        return i < block.trips.count ? block.trips[i] : block.pullIn!
+        return i < scenario.blocks[b].trips.count ? scenario.blocks[b].trips[i] : scenario.blocks[b].pullIn!
     }
 
-    func legCount(_ b: Int) -> Int {
-        let block = scenario.blocks[b]
-        return block.trips.count + (block.pullOut == nil ? 0 : 1) + (block.pullIn == nil ? 0 : 1)
-    }
+    func legCount(_ b: Int) -> Int { Int(blockLegCounts[b]) }
 
     func warn(_ text: String) {
         if warnings.count < options.maxWarnings { warnings.append(text) } else { droppedWarnings += 1 }
