@@ -12,12 +12,16 @@ public struct VehicleView: Equatable, Sendable {
     public var departure: Double?
 }
 
-/// What a behaviour sees of a free charger.
+/// What a behaviour sees of a free charger (one with at least one free connector).
 public struct ChargerView: Equatable, Sendable {
     public var index: Int
     public var id: String
+    /// The dispenser's limit, shared by all its connectors, kW.
     public var maxKW: Double
     public var cabinetID: String?
+    /// Connectors in all, and how many are free now (>= 1 in a free-charger list).
+    public var connectors: Int = 1
+    public var freeConnectors: Int = 1
 }
 
 /// What a behaviour sees of a block about to start.
@@ -42,6 +46,8 @@ public protocol DepotBehaviour: AnyObject {
     var wantsChargerChoice: Bool { get }
     var wantsDispatch: Bool { get }
     var wantsPreconditioning: Bool { get }
+    /// True to have `onTick` called (read once, when the simulation is built).
+    var wantsTick: Bool { get }
     /// Charger index (into `Scenario.chargers`, one of `freeChargers`) for an arriving vehicle;
     /// nil = first free.
     func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int?
@@ -49,12 +55,18 @@ public protocol DepotBehaviour: AnyObject {
     func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int?
     /// Seconds before departure during which cabin HVAC runs from the grid while plugged in.
     func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double
+    /// Observes a control tick: called once per tick, after the policy's powers are clamped and set,
+    /// with the vehicles plugged in then (in charger order; SOC as of `now`). It cannot change the
+    /// physics; a throw aborts the run.
+    func onTick(now: Double, vehicles: [VehicleView]) throws
 }
 
 extension DepotBehaviour {
     public var wantsChargerChoice: Bool { false }
     public var wantsDispatch: Bool { false }
     public var wantsPreconditioning: Bool { false }
+    public var wantsTick: Bool { false }
+    public func onTick(now: Double, vehicles: [VehicleView]) throws {}
     public func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int? { nil }
     public func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int? { nil }
     public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double { 0 }

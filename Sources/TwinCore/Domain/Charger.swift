@@ -3,7 +3,8 @@ public struct Charger: Equatable, Sendable, Codable {
     public var id: String
     /// Most power the dispenser delivers, kW.
     public var maxKW: Double
-    /// Connectors; one vehicle charges at a time in this model.
+    /// Connectors: up to this many vehicles plugged in at once, sharing `maxKW` (the dispenser's
+    /// limit applies to the sum of its connectors, like a cabinet's).
     public var connectors: Int
     /// Shared power cabinet feeding this dispenser, if any.
     public var cabinetID: String?

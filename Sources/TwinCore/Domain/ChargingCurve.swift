@@ -47,6 +47,22 @@ public struct ChargingCurve: Equatable, Sendable, Codable {
         return points[count - 1].kw
     }
 
+    /// True when the power rises with SOC anywhere (some point above the one before it).
+    public var rises: Bool {
+        for i in points.indices.dropFirst() where points[i].kw > points[i - 1].kw { return true }
+        return false
+    }
+
+    /// Highest power drawn at any SOC in `[fromSOC, toSOC]`, kW (the curve's value at `fromSOC`
+    /// where it does not rise).
+    public func maxPowerKW(fromSOC lo: Double, toSOC hi: Double) -> Double {
+        var m = powerKW(atSOC: lo)
+        guard hi > lo else { return m }
+        m = max(m, powerKW(atSOC: hi))
+        for p in points where p.soc > lo && p.soc < hi { m = max(m, p.kw) }
+        return m
+    }
+
     /// The linear piece that holds `soc`: `kW = intercept + slope * soc` on `[lowerSOC, upperSOC)`.
     @usableFromInline
     func segment(containing soc: Double) -> (lower: Double, upper: Double, intercept: Double, slope: Double) {

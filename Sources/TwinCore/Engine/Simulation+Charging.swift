@@ -15,8 +15,15 @@ extension Simulation {
         if s.reached || !(s.powerKW > 0) || !(time > from) { return false }
         let v = s.vehicle
         let ti = vehicles[v].typeIndex
-        let out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
+        var out = curves[ti].charge(fromSOC: vehicles[v].soc, toSOC: s.targetSOC, limitKW: s.powerKW, durationS: time - from,
                                     capacityKWh: capacities[ti], efficiency: efficiencies[ti])
+        if !out.reachedTarget, s.targetSOC - out.soc <= 1e-12 {
+            // Rounding left the SOC a hair short of the target (the same threshold as at plug-in):
+            // it is full, and must not hold its connector waiting for a policy to grant a crumb.
+            out.drawnKWh += (s.targetSOC - out.soc) * capacities[ti] / efficiencies[ti]
+            out.soc = s.targetSOC
+            out.reachedTarget = true
+        }
         vehicles[v].soc = out.soc
         if out.drawnKWh > 0 {
             vehicles[v].drawnKWh += out.drawnKWh
@@ -160,11 +167,20 @@ extension Simulation {
             let wanted = (ses.targetSOC - soc) * capacities[ti]
             let curveKW = curves[ti].powerKW(atSOC: soc)
             let chargerKW = chargerMaxKW[ses.charger]
+            var capKW = min(chargerKW, curveKW)
+            if curveRises[ti] {
+                // Where the curve rises the session may be granted the curve's highest value over the
+                // SOC it can reach by the next tick: the integration then draws min(granted,
+                // curve(soc(t))) at every instant, which is the curve itself on the rise (exact,
+                // independent of the step). Where the curve does not rise this is curve(soc).
+                let reach = min(ses.targetSOC, soc + chargerKW * efficiencies[ti] * stepS / 3600 / capacities[ti])
+                capKW = min(chargerKW, curves[ti].maxPowerKW(fromSOC: soc, toSOC: reach))
+            }
             views.append(SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
                 vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
-                maxKW: min(chargerKW, curveKW), chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
+                maxKW: capKW, chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
                 efficiency: efficiencies[ti], capacityKWh: capacities[ti],
                 energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600)))
             viewSlots.append(slot)
@@ -186,9 +202,20 @@ extension Simulation {
             pendingGridTick = nextGrid
             events.push(time: nextGrid, kind: .control)
         }
+        if behaviourWantsTick {
+            // After allocation: the behaviour observes the tick's outcome (it returns nothing).
+            tickVehicles.removeAll(keepingCapacity: true)
+            for slot in plugged { tickVehicles.append(vehicleView(sessions[slot].vehicle)) }
+            try behaviour.onTick(now: t, vehicles: tickVehicles)
+        }
     }
 
-    /// Cuts requests to charger and curve, then cabinets, then the site, in proportion; counts cuts.
+    /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each
+    /// dispenser's connectors together, then cabinets, then the site, in proportion.
+    ///
+    /// Counts a clamp (per session, per tick, per stage) when a request is cut beyond rounding:
+    /// negative or NaN, above its cap, or scaled by a dispenser, cabinet or the site. The curve
+    /// binding during the interval (drawn = min(granted, curve(soc(t)))) is physics, not a clamp.
     func clampRequests(headroomKW: Double) {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
@@ -205,6 +232,20 @@ extension Simulation {
             }
             requests[i] = r
             total += r
+        }
+        if anyMultiConnector {
+            // A dispenser's limit applies to the sum of its connectors: scale in proportion.
+            for i in 0..<n { chargerSums[views[i].chargerIndex] = 0 }
+            for i in 0..<n { chargerSums[views[i].chargerIndex] += requests[i] }
+            for i in 0..<n where requests[i] > 0 {
+                let c = views[i].chargerIndex
+                let sum = chargerSums[c], cap = chargerMaxKW[c]
+                guard sum > cap else { continue }
+                let scale = cap / sum
+                total -= requests[i] * (1 - scale)
+                requests[i] *= scale
+                if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+            }
         }
         if !cabinetSums.isEmpty {
             for c in cabinetSums.indices { cabinetSums[c] = 0 }

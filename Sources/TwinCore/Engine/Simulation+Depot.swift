@@ -34,21 +34,23 @@ extension Simulation {
         var c = -1
         let preferred = vehicles[v].preferredCharger
         if preferred >= 0 {
-            if chargers[preferred].vehicle < 0 || evictReady(charger: preferred) { c = preferred }
+            if chargers[preferred].hasFreeConnector || evictReady(charger: preferred) { c = preferred }
         } else if behaviour.wantsChargerChoice {
+            // A charger is free while it has a free connector.
             var free: [ChargerView] = []
-            for i in chargers.indices where chargers[i].vehicle < 0 {
+            for i in chargers.indices where chargers[i].hasFreeConnector {
                 let ch = scenario.chargers[i]
-                free.append(ChargerView(index: i, id: ch.id, maxKW: ch.maxKW, cabinetID: ch.cabinetID))
+                free.append(ChargerView(index: i, id: ch.id, maxKW: ch.maxKW, cabinetID: ch.cabinetID,
+                                        connectors: ch.connectors, freeConnectors: ch.connectors - chargers[i].used))
             }
             if let chosen = try behaviour.chargerForArrival(vehicle: vehicleView(v), freeChargers: free, now: now),
-               chosen >= 0, chosen < chargers.count, chargers[chosen].vehicle < 0 {
+               chosen >= 0, chosen < chargers.count, chargers[chosen].hasFreeConnector {
                 c = chosen
             } else {
                 c = free.first?.index ?? -1
             }
-        } else if freeChargerCount > 0 {
-            c = chargers.firstIndex { $0.vehicle < 0 } ?? -1
+        } else if freeConnectorCount > 0 {
+            c = chargers.firstIndex { $0.hasFreeConnector } ?? -1
         }
         if c < 0, preferred < 0 { c = evictAnyReady() }
         if c >= 0 {
@@ -62,12 +64,28 @@ extension Simulation {
         }
     }
 
-    /// Unplugs a vehicle that has reached its target from charger `c`, so another can charge.
+    /// Unplugs a vehicle that has reached its target from charger `c` (the first in plug order),
+    /// so another can charge.
     func evictReady(charger c: Int) -> Bool {
-        let slot = chargers[c].session
-        guard slot >= 0, sessions[slot].reached else { return false }
-        closeSession(slot)
-        return true
+        var i = firstPluggedIndex(charger: c)
+        while i < plugged.count, sessions[plugged[i]].charger == c {
+            if sessions[plugged[i]].reached {
+                closeSession(plugged[i])
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Position in `plugged` of the first session on charger `c` or above (binary search).
+    func firstPluggedIndex(charger c: Int) -> Int {
+        var lo = 0, hi = plugged.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sessions[plugged[mid]].charger < c { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     func evictAnyReady() -> Int {
@@ -142,17 +160,13 @@ extension Simulation {
         vehicles[v].charger = c
         vehicles[v].session = slot
         vehicles[v].state = session.reached ? .ready : .plugged
-        chargers[c].vehicle = v
-        chargers[c].session = slot
-        chargers[c].pluggedSince = now
-        freeChargerCount -= 1
+        noteConnectorChange(c)
+        chargers[c].used += 1
+        freeConnectorCount -= 1
         // Policies see sessions in charger order (ACN-Sim's EVSE order), so ties are deterministic
-        // and independent of plug-in timing.
-        var lo = 0, hi = plugged.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sessions[plugged[mid]].charger < c { lo = mid + 1 } else { hi = mid }
-        }
+        // and independent of plug-in timing; on one charger, in plug-in order.
+        var lo = firstPluggedIndex(charger: c)
+        while lo < plugged.count, sessions[plugged[lo]].charger == c { lo += 1 }
         plugged.insert(slot, at: lo)
         record(.plugIn, vehicle: v)
         if session.reached {
@@ -163,6 +177,12 @@ extension Simulation {
             requestControl()
         }
         if behaviour.wantsPreconditioning, session.block >= 0 { schedulePreconditioning(v, slot: slot, block: session.block) }
+    }
+
+    /// Books the connector-seconds charger `c` was occupied since its last change.
+    func noteConnectorChange(_ c: Int) {
+        chargers[c].busyConnectorS += Double(chargers[c].used) * (now - chargers[c].lastChange)
+        chargers[c].lastChange = now
     }
 
     /// Closes a session: the vehicle leaves the charger now.
@@ -177,13 +197,14 @@ extension Simulation {
         sessions[slot].socOut = vehicles[v].soc
         sessions[slot].powerKW = 0
         sessions[slot].generation &+= 1
-        chargers[c].pluggedTotalS += now - chargers[c].pluggedSince
-        chargers[c].vehicle = -1
-        chargers[c].session = -1
-        freeChargerCount += 1
+        noteConnectorChange(c)
+        chargers[c].used -= 1
+        freeConnectorCount += 1
         vehicles[v].charger = -1
         vehicles[v].session = -1
-        if let i = plugged.firstIndex(of: slot) { plugged.remove(at: i) }
+        var i = firstPluggedIndex(charger: c)
+        while i < plugged.count, plugged[i] != slot { i += 1 }
+        if i < plugged.count { plugged.remove(at: i) }
         if vehicles[v].preconditionKW > 0 {
             preconditionKW = max(0, preconditionKW - vehicles[v].preconditionKW)
             vehicles[v].preconditionKW = 0

@@ -13,8 +13,11 @@ extension Simulation {
         sum.costDemand = demandCost
         sum.costTotal = sum.costEnergy + sum.costDemand
         let duration = s.end - s.start
-        let pluggedS = chargers.reduce(0) { $0 + $1.pluggedTotalS }
-        sum.chargerUtilisation = chargers.isEmpty || duration <= 0 ? 0 : pluggedS / (Double(chargers.count) * duration)
+        // Connector occupancy: connector-seconds with a vehicle plugged in over all connectors' time
+        // (with one connector per charger, the fraction of time chargers were in use).
+        let busyS = chargers.reduce(0) { $0 + $1.busyConnectorS }
+        let connectors = chargers.reduce(0) { $0 + $1.connectors }
+        sum.chargerUtilisation = connectors == 0 || duration <= 0 ? 0 : busyS / (Double(connectors) * duration)
         var sessionRecords: [SessionRecord] = []
         if options.keepSessions {
             sessionRecords.reserveCapacity(sessions.count)

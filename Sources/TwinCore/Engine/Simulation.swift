@@ -11,6 +11,8 @@ public final class Simulation {
     public let policy: ChargingPolicy
     public let behaviour: DepotBehaviour
     public let options: RunOptions
+    let behaviourWantsTick: Bool
+    var tickVehicles: [VehicleView] = []
     /// Checked between events; return true to stop the run (it throws `SimulationError.cancelled`).
     public var isCancelled: () -> Bool = { false }
 
@@ -44,12 +46,16 @@ public final class Simulation {
         var activeBlock = -1
         var queueTicket = 0
     }
+    /// A dispenser: up to `connectors` vehicles plugged at once, sharing its `maxKW`.
     struct ChargerRuntime {
-        var vehicle = -1
-        var session = -1
         var cabinet: Int
-        var pluggedSince = 0.0
-        var pluggedTotalS = 0.0
+        var connectors: Int
+        /// Connectors with a vehicle plugged in.
+        var used = 0
+        /// Connector-seconds occupied up to `lastChange` (for utilisation).
+        var busyConnectorS = 0.0
+        var lastChange = 0.0
+        var hasFreeConnector: Bool { used < connectors }
     }
     struct SessionRuntime {
         var vehicle: Int
@@ -83,7 +89,8 @@ public final class Simulation {
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
-    var freeChargerCount = 0
+    /// Free connectors over all chargers.
+    var freeConnectorCount = 0
     /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
     var deferredError: Error?
     @exclusivity(unchecked) var events = EventQueue()
@@ -93,6 +100,8 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
+    /// Per type index: the curve rises with SOC somewhere (see `sessionCapKW`).
+    let curveRises: [Bool]
     let vehicleIDs: [String]
     let chargerIDs: [String]
     let chargerMaxKW: [Double]
@@ -114,6 +123,9 @@ public final class Simulation {
     @exclusivity(unchecked) var viewSlots: [Int] = []
     @exclusivity(unchecked) var requests: [Double] = []
     @exclusivity(unchecked) var cabinetSums: [Double] = []
+    /// Per charger, scratch for the per-dispenser clamp (only used when a charger has connectors > 1).
+    @exclusivity(unchecked) var chargerSums: [Double] = []
+    let anyMultiConnector: Bool
     var baseKW = 0.0
     var preconditionKW = 0.0
 
@@ -156,12 +168,14 @@ public final class Simulation {
         self.policy = policy
         self.behaviour = behaviour
         self.options = options
+        self.behaviourWantsTick = behaviour.wantsTick
         self.now = scenario.start
         self.lastBooking = scenario.start
         self.timeZone = TimeZone(identifier: scenario.timeZone) ?? TimeZone(identifier: "UTC")!
         types = scenario.vehicleTypes
         curves = types.map(\.curve)
         capacities = types.map(\.usableKWh)
+        curveRises = types.map(\.curve.rises)
         vehicleIDs = scenario.vehicles.map(\.id)
         chargerIDs = scenario.chargers.map(\.id)
         chargerMaxKW = scenario.chargers.map(\.maxKW)
@@ -189,9 +203,13 @@ public final class Simulation {
             vehicles.append(VehicleRuntime(soc: v.initialSOC, state: .onRoute, typeIndex: vehicleTypeIndex[i],
                                            socMin: v.initialSOC))
         }
-        chargers = scenario.chargers.map { ChargerRuntime(cabinet: $0.cabinetID.flatMap { cabIdx[$0] } ?? -1) }
+        chargers = scenario.chargers.map {
+            ChargerRuntime(cabinet: $0.cabinetID.flatMap { cabIdx[$0] } ?? -1, connectors: $0.connectors, lastChange: scenario.start)
+        }
         cabinetSums = Array(repeating: 0, count: scenario.cabinets.count)
-        freeChargerCount = chargers.count
+        anyMultiConnector = scenario.chargers.contains { $0.connectors > 1 }
+        if anyMultiConnector { chargerSums = Array(repeating: 0, count: scenario.chargers.count) }
+        freeConnectorCount = scenario.chargers.reduce(0) { $0 + $1.connectors }
         summary.minSOC = scenario.vehicles.map(\.initialSOC).min() ?? 1
         scheduleInitialEvents()
         bookedBaseKW = baseKW

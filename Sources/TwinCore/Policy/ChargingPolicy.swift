@@ -17,7 +17,11 @@ public struct SessionView: Equatable, Sendable {
     public var targetSOC: Double
     /// Energy still wanted by the battery, kWh.
     public var energyWantedKWh: Double
-    /// Most the session may draw now: min(charger, curve at this SOC), kW.
+    /// Most the session may be granted this period, kW: min(charger, curve at this SOC); where the
+    /// curve rises with SOC, min(charger, the curve's highest value over the SOC the session can
+    /// reach by the next tick). The charger (dispenser) limit is shared by its connectors: the core
+    /// clamps their sum. What is drawn at any instant is min(granted, curve(soc)).
+    /// `vehicleMaxKW` is the curve at this SOC.
     public var maxKW: Double
     public var chargerMaxKW: Double
     /// The vehicle curve's power at this SOC, kW.
