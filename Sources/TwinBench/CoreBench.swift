@@ -1,9 +1,14 @@
 import Foundation
 import TwinCore
+import TwinTestSupport
 
 /// Core engine benchmarks: a generated depot under LLF (the Swift sorted-allocation primitive).
 /// Run in release: `swift build -c release --product twin-bench && .build/release/twin-bench`.
 func runCoreBenchmarks() {
+    if let directory = ProcessInfo.processInfo.environment["TWIN_BENCH_DUMP"] {
+        dumpCoreResults(to: directory)
+        return
+    }
     print("== TwinCore benchmarks ==")
     coreBench(buses: 100, chargers: 40, days: 30, keepEverything: true)
     coreBench(buses: 1000, chargers: 400, days: 365, keepEverything: false)
@@ -11,7 +16,8 @@ func runCoreBenchmarks() {
 
 /// A depot of `buses` buses, `chargers` 150 kW dispensers in cabinets of four (400 kW each), one
 /// block of four trips a day per bus, winter/summer and day/night temperatures, 5-minute control.
-func makeBenchDepot(buses: Int, chargers: Int, days: Int, siteLimitFraction: Double = 0.4, seed: UInt64 = 42) -> Scenario {
+func makeBenchDepot(buses: Int, chargers: Int, days: Int, siteLimitFraction: Double = 0.4, seed: UInt64 = 42,
+                    cabinets withCabinets: Bool = true) -> Scenario {
     var rng = SplitMix64(seed: seed)
     let start = 1_704_067_200.0  // 2024-01-01T00:00:00Z
     let day = 86_400.0
@@ -39,8 +45,10 @@ func makeBenchDepot(buses: Int, chargers: Int, days: Int, siteLimitFraction: Dou
             blocks.append(Block(id: "D\(d)-B\(b)", vehicleID: vehicles[b].id, pullOut: pullOut, trips: trips, pullIn: pullIn))
         }
     }
-    let cabinets = (0..<(chargers + 3) / 4).map { PowerCabinet(id: "K\($0)", maxKW: 400) }
-    let chargerList = (0..<chargers).map { Charger(id: "C\($0)", maxKW: 150, cabinetID: "K\($0 / 4)", plugInDelayS: 60) }
+    let cabinets = withCabinets ? (0..<(chargers + 3) / 4).map { PowerCabinet(id: "K\($0)", maxKW: 400) } : []
+    let chargerList = (0..<chargers).map {
+        Charger(id: "C\($0)", maxKW: 150, cabinetID: withCabinets ? "K\($0 / 4)" : nil, plugInDelayS: 60)
+    }
     // Hourly ambient: seasonal swing (coldest mid-January) plus a day/night swing.
     var times: [Double] = [], temps: [Double] = []
     for h in 0...(days * 24) {
@@ -87,4 +95,77 @@ func maxResidentMiB() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(0), &usage)  // RUSAGE_SELF
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+/// `TWIN_BENCH_DUMP=DIR twin-bench core`: writes every result of a fixed set of runs as sorted-key
+/// JSON (doubles round-trip exactly), one file per run, so two builds can be compared with `diff`.
+/// `TWIN_BENCH_DUMP_YEAR=1` adds the year-long benchmark depot under LLF.
+func dumpCoreResults(to directory: String) {
+    let fm = FileManager.default
+    try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    func dump(_ name: String, _ scenario: Scenario, _ policy: String, options: RunOptions = RunOptions()) {
+        let text: String
+        do {
+            let r = try Simulation(scenario: scenario, policy: BuiltinPolicies.make(policy)!, options: options).result()
+            text = String(decoding: try encoder.encode(r), as: UTF8.self)
+        } catch {
+            text = "error: \(error)"
+        }
+        try? text.write(toFile: "\(directory)/\(name)-\(policy).json", atomically: true, encoding: .utf8)
+    }
+    let policies = BuiltinPolicies.names
+    let batteryA = VehicleType(name: "A", usableKWh: 100, minSOC: 0, maxSOC: 1, reserveSOC: 0,
+                               curve: ChargingCurve([(0, 42), (0.5, 42), (1.0, 1)]), chargingEfficiency: 0.95)
+    for (soc, kw, hours, step) in [(0.1, 100.0, 1.0, 300.0), (0.1, 10, 1, 60), (0.0, 100, 3, 300), (0.5, 100, 3, 3600), (0.1, 100, 2, 300)] {
+        let s = Scenario(name: "A", vehicleTypes: [batteryA], vehicles: [Vehicle(id: "V1", typeName: "A", initialSOC: soc)],
+                         chargers: [Charger(id: "C1", maxKW: kw)], site: Site(gridLimitKW: 10_000),
+                         start: 0, end: hours * 3600, stepS: step)
+        dump("A-\(soc)-\(kw)-\(hours)-\(step)", s, "uncontrolled")
+    }
+    for p in policies {
+        dump("B10", DepotB.scenario(chargers: 10), p)
+        dump("B5", DepotB.scenario(chargers: 5), p)
+        for s in ["S1", "S2"] {
+            if let sc = try? SessionListScenario.load(contentsOf: referenceURL("\(s).json")) { dump(s, sc, p) }
+        }
+        dump("night-single", nightDepot(buses: 20, chargers: (0..<8).map { Charger(id: "C\($0)", maxKW: 150) }, siteKW: 1200), p)
+        dump("night-dual", nightDepot(buses: 20, chargers: (0..<4).map { Charger(id: "C\($0)", maxKW: 150, connectors: 2, cabinetID: "K\($0 / 2)") },
+                                      cabinets: [PowerCabinet(id: "K0", maxKW: 300), PowerCabinet(id: "K1", maxKW: 280)], siteKW: 600), p)
+        dump("night-60x28", nightDepot(buses: 60, chargers: (0..<28).map { Charger(id: "C\($0)", maxKW: 150, cabinetID: $0 < 24 ? "K\($0 / 12)" : nil) },
+                                       cabinets: [PowerCabinet(id: "K0", maxKW: 900), PowerCabinet(id: "K1", maxKW: 900)], siteKW: 2400), p)
+        dump("night-demo", nightDepot(buses: 60, chargers: demoLikeChargers(), cabinets: (0..<4).map { PowerCabinet(id: "K\($0)", maxKW: 600) },
+                                      siteKW: 2400), p)
+        dump("bench-100x30", makeBenchDepot(buses: 100, chargers: 40, days: 30), p)
+        dump("bench-100x30-single", makeBenchDepot(buses: 100, chargers: 40, days: 30, cabinets: false), p)
+    }
+    if ProcessInfo.processInfo.environment["TWIN_BENCH_DUMP_YEAR"] == "1" {
+        dump("bench-1000x365", makeBenchDepot(buses: 1000, chargers: 400, days: 365), "llf",
+             options: RunOptions(keepEvents: false, keepTrips: false, keepSessions: true, keepLoadProfile: true))
+    }
+}
+
+/// 28 dispensers of 150 kW: 24 with two connectors, six to each of four cabinets (K0..K3), then
+/// four standalone with three connectors (60 connectors).
+func demoLikeChargers() -> [Charger] {
+    (0..<28).map { i in
+        i < 24 ? Charger(id: "C\(i)", maxKW: 150, connectors: 2, cabinetID: "K\(i / 6)")
+            : Charger(id: "C\(i)", maxKW: 150, connectors: 3)
+    }
+}
+
+/// Buses arriving 18:00-22:00 at SOC 0.2-0.5, leaving 05:00-07:00 wanting 0.95-1.0 (as the
+/// TwinCore overnight queue tests).
+func nightDepot(buses: Int, chargers: [Charger], cabinets: [PowerCabinet] = [], siteKW: Double) -> Scenario {
+    let bus = VehicleType(name: "bus", usableKWh: 300, minSOC: 0, maxSOC: 1, reserveSOC: 0,
+                          curve: ChargingCurve([(0, 150), (0.8, 150), (1.0, 30)]), chargingEfficiency: 0.95)
+    var rng = SplitMix64(seed: 7)
+    let fleet = (0..<buses).map { Vehicle(id: "B\($0)", typeName: "bus", initialSOC: 0.5, atDepotAtStart: false) }
+    let visits = fleet.map { v in
+        Visit(vehicleID: v.id, arrival: rng.uniform(18, 22) * 3600, departure: rng.uniform(29, 31) * 3600,
+              socAtArrival: rng.uniform(0.2, 0.5), targetSOC: rng.uniform(0.95, 1.0))
+    }
+    return Scenario(name: "night", vehicleTypes: [bus], vehicles: fleet, visits: visits, chargers: chargers,
+                    cabinets: cabinets, site: Site(gridLimitKW: siteKW), start: 18 * 3600, end: 32 * 3600, stepS: 300)
 }

@@ -40,7 +40,7 @@ final class PluginHost {
             Allocation.keys(Allocation.SortKey(rawValue: key) ?? .arrival, for: h.currentSessions, now: h.currentContext.now,
                             into: &h.scratchKeys)
             Allocation.sorted(h.currentSessions, keys: h.scratchKeys, headroomKW: h.currentContext.headroomKW,
-                              powerKW: &h.scratchPower, order: &h.scratchOrder)
+                              limits: h.currentContext.limits, powerKW: &h.scratchPower, order: &h.scratchOrder)
             f.push(array: h.scratchPower)
         }
         fast["sorted_keys"] = { f in
@@ -50,19 +50,20 @@ final class PluginHost {
                 throw LuaScriptError("twin.alloc.sorted: \(h.scratchKeys.count) keys for \(h.currentSessions.count) sessions")
             }
             Allocation.sorted(h.currentSessions, keys: h.scratchKeys, headroomKW: h.currentContext.headroomKW,
-                              powerKW: &h.scratchPower, order: &h.scratchOrder)
+                              limits: h.currentContext.limits, powerKW: &h.scratchPower, order: &h.scratchOrder)
             f.push(array: h.scratchPower)
         }
         fast["fair_share"] = { f in
             guard let h = hostRef else { return }
-            Allocation.fairShare(h.currentSessions, headroomKW: h.currentContext.headroomKW, powerKW: &h.scratchPower,
+            Allocation.fairShare(h.currentSessions, headroomKW: h.currentContext.headroomKW,
+                                 limits: h.currentContext.limits, powerKW: &h.scratchPower,
                                  order: &h.scratchOrder)
             f.push(array: h.scratchPower)
         }
         fast["balanced"] = { f in
             guard let h = hostRef else { return }
             Allocation.balanced(h.currentSessions, now: h.currentContext.now, headroomKW: h.currentContext.headroomKW,
-                                powerKW: &h.scratchPower)
+                                limits: h.currentContext.limits, powerKW: &h.scratchPower)
             f.push(array: h.scratchPower)
         }
         fast["uncontrolled"] = { f in

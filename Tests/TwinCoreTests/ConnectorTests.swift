@@ -118,8 +118,7 @@ import Testing
     @Test(arguments: ["fcfs", "llf"])
     func dualConnectorsInCabinetsAllCharge(policy: String) throws {
         let chargers = (0..<4).map { Charger(id: "C\($0)", maxKW: 150, connectors: 2, cabinetID: "K\($0 / 2)") }
-        // Sorted policies do not know dispensers or cabinets (the core cuts their requests), so
-        // give room: 4 x 150 kW shared by 8 connectors, about 3.8 MWh in a 7-13 h night.
+        // 4 x 150 kW shared by 8 connectors in two cabinets, about 3.8 MWh in a 7-13 h night.
         let cabinets = [PowerCabinet(id: "K0", maxKW: 300), PowerCabinet(id: "K1", maxKW: 280)]
         let s = Self.night(buses: 20, chargers: chargers, cabinets: cabinets, siteKW: 600)
         let r = try Simulation(scenario: s, policy: BuiltinPolicies.make(policy)!).result()

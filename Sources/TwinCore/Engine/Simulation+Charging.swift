@@ -153,8 +153,8 @@ extension Simulation {
         let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
         let nextGrid = s.start + stepIndex * s.stepS
         let stepS = nextGrid - t
-        views.removeAll(keepingCapacity: true)
-        viewSlots.removeAll(keepingCapacity: true)
+        // Views are overwritten in place (no per-tick teardown of the buffer).
+        var count = 0
         var anyWanting = false
         for slot in plugged {
             let ses = sessions[slot]
@@ -168,29 +168,40 @@ extension Simulation {
             let curveKW = curves[ti].powerKW(atSOC: soc)
             let chargerKW = chargerMaxKW[ses.charger]
             var capKW = min(chargerKW, curveKW)
-            if curveRises[ti] {
+            if soc < curveRiseEndSOC[ti] {
                 // Where the curve rises the session may be granted the curve's highest value over the
                 // SOC it can reach by the next tick: the integration then draws min(granted,
                 // curve(soc(t))) at every instant, which is the curve itself on the rise (exact,
-                // independent of the step). Where the curve does not rise this is curve(soc).
+                // independent of the step). Where the curve does not rise ahead this is curve(soc).
                 let reach = min(ses.targetSOC, soc + chargerKW * efficiencies[ti] * stepS / 3600 / capacities[ti])
                 capKW = min(chargerKW, curves[ti].maxPowerKW(fromSOC: soc, toSOC: reach))
             }
-            views.append(SessionView(
+            let view = SessionView(
                 sessionID: slot + 1, vehicleIndex: v, chargerIndex: ses.charger, cabinetIndex: chargers[ses.charger].cabinet,
                 vehicleID: vehicleIDs[v], chargerID: chargerIDs[ses.charger], arrival: ses.arrival,
                 departure: ses.departure, soc: soc, targetSOC: ses.targetSOC, energyWantedKWh: wanted,
                 maxKW: capKW, chargerMaxKW: chargerKW, vehicleMaxKW: curveKW,
                 efficiency: efficiencies[ti], capacityKWh: capacities[ti],
-                energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600)))
-            viewSlots.append(slot)
+                energyLimitedKW: wanted / efficiencies[ti] / (stepS / 3600))
+            if count < views.count {
+                views[count] = view
+                viewSlots[count] = slot
+            } else {
+                views.append(view)
+                viewSlots.append(slot)
+            }
+            count += 1
+        }
+        if views.count > count {
+            views.removeLast(views.count - count)
+            viewSlots.removeLast(viewSlots.count - count)
         }
         if !views.isEmpty {
             refreshLocalTime(t)
             let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
             let context = PolicyContext(now: t, stepS: stepS, siteLimitKW: s.site.gridLimitKW, baseKW: baseKW + preconditionKW,
                                         headroomKW: headroom, pricePerKWh: s.tariff.price(at: t, utcOffsetS: utcOffsetS),
-                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS)
+                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS, limits: groupLimits)
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
             sessionViewsShown += views.count

@@ -100,8 +100,8 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
-    /// Per type index: the curve rises with SOC somewhere (see `sessionCapKW`).
-    let curveRises: [Bool]
+    /// Per type index: the SOC above which the curve never rises (-inf when it never does).
+    let curveRiseEndSOC: [Double]
     let vehicleIDs: [String]
     let chargerIDs: [String]
     let chargerMaxKW: [Double]
@@ -113,6 +113,8 @@ public final class Simulation {
     /// Per vehicle, its scheduled blocks sorted by departure.
     let blocksByVehicle: [[Int]]
     let cabinetMaxKW: [Double]
+    /// Dispenser and cabinet limits as the policies see them (`PolicyContext.limits`).
+    let groupLimits: GroupLimits
     let timeZone: TimeZone
 
     // Control.
@@ -175,7 +177,13 @@ public final class Simulation {
         types = scenario.vehicleTypes
         curves = types.map(\.curve)
         capacities = types.map(\.usableKWh)
-        curveRises = types.map(\.curve.rises)
+        curveRiseEndSOC = types.map { t in
+            var end = -Double.infinity
+            for i in t.curve.points.indices.dropFirst() where t.curve.points[i].kw > t.curve.points[i - 1].kw {
+                end = t.curve.points[i].soc
+            }
+            return end
+        }
         vehicleIDs = scenario.vehicles.map(\.id)
         chargerIDs = scenario.chargers.map(\.id)
         chargerMaxKW = scenario.chargers.map(\.maxKW)
@@ -192,6 +200,7 @@ public final class Simulation {
         var cabIdx: [String: Int] = [:]
         for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
         cabinetMaxKW = scenario.cabinets.map(\.maxKW)
+        groupLimits = GroupLimits(chargerMaxKW: chargerMaxKW, cabinetMaxKW: cabinetMaxKW)
         blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
         var byVehicle = Array(repeating: [Int](), count: scenario.vehicles.count)
         for (i, b) in scenario.blocks.enumerated() { byVehicle[vIdx[b.vehicleID]!].append(i) }

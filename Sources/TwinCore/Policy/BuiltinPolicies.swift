@@ -32,10 +32,16 @@ public final class SortedPolicy: ChargingPolicy {
     public let key: Allocation.SortKey
     private var keys: [Double] = []
     private var order: [Int] = []
+    private var warm = Allocation.WarmOrder()
+    private var left = Allocation.GroupLeft()
     public init(name: String, key: Allocation.SortKey) { self.name = name; self.key = key }
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         Allocation.keys(key, for: sessions, now: context.now, into: &keys)
-        Allocation.sorted(sessions, keys: keys, headroomKW: context.headroomKW, powerKW: &powerKW, order: &order)
+        // The same allocation as `Allocation.sorted`, starting the sort from the previous tick's
+        // order (nearly sorted: an insertion sort is about linear).
+        warm.sort(sessions, keys: keys, into: &order)
+        Allocation.give(sessions, inOrder: order, headroomKW: context.headroomKW, limits: context.limits, left: &left,
+                        powerKW: &powerKW)
     }
 }
 
@@ -43,17 +49,21 @@ public final class SortedPolicy: ChargingPolicy {
 public final class FairSharePolicy: ChargingPolicy {
     public let name = "round_robin"
     private var order: [Int] = []
+    private var scratch = Allocation.FillScratch()
     public init() {}
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
-        Allocation.fairShare(sessions, headroomKW: context.headroomKW, powerKW: &powerKW, order: &order)
+        Allocation.fairShare(sessions, headroomKW: context.headroomKW, limits: context.limits, powerKW: &powerKW,
+                             order: &order, scratch: &scratch)
     }
 }
 
 /// The lowest constant power that meets each target by departure.
 public final class BalancedPolicy: ChargingPolicy {
     public let name = "balanced"
+    private var scratch = Allocation.FillScratch()
     public init() {}
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
-        Allocation.balanced(sessions, now: context.now, headroomKW: context.headroomKW, powerKW: &powerKW)
+        Allocation.balanced(sessions, now: context.now, headroomKW: context.headroomKW, limits: context.limits,
+                            powerKW: &powerKW, scratch: &scratch)
     }
 }

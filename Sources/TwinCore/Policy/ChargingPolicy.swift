@@ -83,6 +83,9 @@ public struct PolicyContext: Sendable {
     public var tariff: Tariff
     /// Local time offset from UTC now, seconds (for `price(at:)`).
     public var utcOffsetS: Double
+    /// Each dispenser's kW (shared by its connectors) and each cabinet's kW, by the sessions'
+    /// `chargerIndex` and `cabinetIndex`: what the allocation primitives respect below the site.
+    public var limits: GroupLimits = .none
 
     /// Energy price at any UTC time (same offset as now).
     public func price(at time: Double) -> Double { tariff.price(at: time, utcOffsetS: utcOffsetS) }
