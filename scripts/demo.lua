@@ -10,9 +10,9 @@
 --     20 x midibus (250 kWh); every bus drives one block a day (150-190 km),
 --     pulling out 04:30-07:30 and in 18:00-22:30, a third of them split
 --     into a morning and an afternoon block with a midday break at the depot.
---   * 60 dispensers (one parking bay each): 48 x 150 kW behind 4 shared power cabinets of 450 kW
---     (sequential power distribution), and 12 standalone 100 kW dispensers.
---     A dispenser stays with its bus until the bus leaves, so the depot needs a bay per bus.
+--   * 28 dispensers, 60 connectors: 24 x 150 kW with 2 connectors behind 4 shared power cabinets
+--     of 600 kW, and 4 standalone 150 kW with 3 connectors (a dispenser's power is shared by the
+--     buses on its connectors).
 --   * site grid connection 1600 kW with 60 kW of workshop/lighting base load: the cabinets and
 --     dispensers could draw 3000 kW, so the charging policy decides who charges when.
 --   * Berlin, Monday 2026-01-12 00:00 to Monday 2026-01-19 06:00, hourly temperatures -8..+3 C.
@@ -79,19 +79,22 @@ for _, group in ipairs(FLEET) do
 end
 
 ---------------------------------------------------------------------------------------------
--- Chargers: 4 cabinets x 12 dispensers of 150 kW, then 12 standalone 100 kW.
+-- Chargers: 4 cabinets of 600 kW, each feeding 6 dispensers of 150 kW with 2 connectors (two
+-- bays share one dispenser's 150 kW), then 4 standalone 150 kW dispensers with 3 connectors.
+-- 28 dispensers, 60 connectors: every bus has a plug overnight, but power is shared twice over
+-- (dispenser, then cabinet) before the site limit: the policy decides who charges when.
 local cabinets, chargers = {}, {}
 for k = 1, 4 do
   local cab = string.format("CAB%d", k)
-  cabinets[#cabinets + 1] = twin.cabinet { id = cab, max_kw = 450 }
-  for _ = 1, 12 do
+  cabinets[#cabinets + 1] = twin.cabinet { id = cab, max_kw = 600 }
+  for _ = 1, 6 do
     chargers[#chargers + 1] = twin.charger { id = string.format("C%02d", #chargers + 1), max_kw = 150,
-                                             cabinet = cab, plug_in_delay_s = 120 }
+                                             connectors = 2, cabinet = cab, plug_in_delay_s = 120 }
   end
 end
-for _ = 1, 12 do
-  chargers[#chargers + 1] = twin.charger { id = string.format("C%02d", #chargers + 1), max_kw = 100,
-                                           plug_in_delay_s = 120 }
+for _ = 1, 4 do
+  chargers[#chargers + 1] = twin.charger { id = string.format("C%02d", #chargers + 1), max_kw = 150,
+                                           connectors = 3, plug_in_delay_s = 120 }
 end
 
 ---------------------------------------------------------------------------------------------
