@@ -235,7 +235,7 @@ final class LuaBehaviours: DepotBehaviour {
 
     /// Every behaviour's `on_tick(ctx, params)` (its answer is ignored: a tick is observed, not
     /// changed); `ctx.now`, `ctx.vehicles` = the plugged vehicles {id, type, soc, energy_kwh, state,
-    /// plugged, departure} in charger order, tables reused across ticks.
+    /// plugged, departure, charger_id} in charger order, tables reused across ticks.
     func onTick(now: Double, vehicles: [VehicleView]) throws {
         guard let state = plugins.first?.host.state else { return }
         if tickCall == nil {
@@ -245,28 +245,31 @@ final class LuaBehaviours: DepotBehaviour {
             let ids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
             let types = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.typeName) }))
             let states = LuaValue.table(LuaTable(array: Self.vehicleStates.map { .string($0.rawValue) }))
+            let chargers = LuaValue.table(LuaTable(array: scenario.chargers.map { .string($0.id) }))
             guard let host = ticking.first?.host else { return }
             let make = try host.helper("make_tick")
-            tickCall = try state.call(make, pushing: { f in f.push(hooks); f.push(params); f.push(ids); f.push(types); f.push(states) },
+            tickCall = try state.call(make, pushing: { f in f.push(hooks); f.push(params); f.push(ids); f.push(types); f.push(states); f.push(chargers) },
                                       reading: { $0.ref(at: 1) })
-            tickBuffer = state.newTable(arrayCapacity: 64 * 6)
+            tickBuffer = state.newTable(arrayCapacity: 64 * 7)
         }
         guard let call = tickCall, let buffer = tickBuffer else { return }
         tickNumbers.removeAll(keepingCapacity: true)
         for v in vehicles {
             tickNumbers.append(Double(v.index + 1)); tickNumbers.append(v.soc); tickNumbers.append(v.energyKWh)
             tickNumbers.append(Double((Self.vehicleStates.firstIndex(of: v.state) ?? 0) + 1)); tickNumbers.append(v.plugged ? 1 : 0)
-            tickNumbers.append(v.departure ?? .nan)
+            tickNumbers.append(v.departure ?? .nan); tickNumbers.append(Double(v.chargerIndex + 1))
         }
         if !tickNumbers.isEmpty { state.setArray(buffer, tickNumbers) }
         let n = vehicles.count
         try state.call(call, pushing: { f in f.push(buffer); f.push(n); f.push(now) }, reading: { _ in })
     }
 
-    static func vehicle(_ v: VehicleView) -> LuaValue {
+    /// A vehicle as behaviour hooks see it; `charger_id` names its charger when plugged.
+    static func vehicle(_ v: VehicleView, chargers: [Charger]) -> LuaValue {
         var t = LuaTable(fields: ["id": .string(v.id), "type": .string(v.typeName), "soc": .number(v.soc),
                                   "energy_kwh": .number(v.energyKWh), "plugged": .bool(v.plugged), "state": .string(v.state.rawValue)])
         if let d = v.departure { t["departure"] = .number(d) }
+        if chargers.indices.contains(v.chargerIndex) { t["charger_id"] = .string(chargers[v.chargerIndex].id) }
         return .table(t)
     }
 
@@ -292,7 +295,7 @@ final class LuaBehaviours: DepotBehaviour {
             if let cab = c.cabinetID { t["cabinet_id"] = .string(cab) }
             return .table(t)
         }))
-        let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "vehicle": Self.vehicle(vehicle), "free_chargers": free]))
+        let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "vehicle": Self.vehicle(vehicle, chargers: scenario.chargers), "free_chargers": free]))
         guard let (p, answer) = try ask("on_arrival", ctx) else { return nil }
         guard let id = answer.stringValue, let c = freeChargers.first(where: { $0.id == id }) else {
             throw PluginError("\(p.entry.displayPath): on_arrival returned \(answer), which is not a free charger id (free: \(freeChargers.map(\.id).joined(separator: ", ")))")
@@ -302,7 +305,7 @@ final class LuaBehaviours: DepotBehaviour {
 
     func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int? {
         let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "block": Self.block(block),
-                                                   "candidates": .table(LuaTable(array: candidates.map(Self.vehicle)))]))
+                                                   "candidates": .table(LuaTable(array: candidates.map { Self.vehicle($0, chargers: scenario.chargers) }))]))
         guard let (p, answer) = try ask("on_block_start", ctx) else { return nil }
         guard let id = answer.stringValue, let v = candidates.first(where: { $0.id == id }) else {
             throw PluginError("\(p.entry.displayPath): on_block_start returned \(answer), which is not a candidate vehicle id (candidates: \(candidates.map(\.id).joined(separator: ", ")))")
@@ -311,7 +314,7 @@ final class LuaBehaviours: DepotBehaviour {
     }
 
     func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double {
-        let ctx = LuaValue.table(LuaTable(fields: ["vehicle": Self.vehicle(vehicle), "block": Self.block(block),
+        let ctx = LuaValue.table(LuaTable(fields: ["vehicle": Self.vehicle(vehicle, chargers: scenario.chargers), "block": Self.block(block),
                                                    "ambient_c": .number(ambientC)]))
         guard let (p, answer) = try ask("precondition", ctx) else { return 0 }
         guard let s = answer.doubleValue, s >= 0, s.isFinite else {

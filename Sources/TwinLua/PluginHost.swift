@@ -430,8 +430,8 @@ final class PluginHost {
       end
       -- A behaviour's on_tick: ctx = { now, vehicles }, the vehicle tables reused across ticks (keyed
       -- by vehicle) and refreshed every call. buf holds K numbers per plugged vehicle.
-      H.make_tick = function(hooks, params, ids, types, states)
-        local K = 6
+      H.make_tick = function(hooks, params, ids, types, states, chargers)
+        local K = 7
         local ctx, list, by = {}, {}, {}
         return function(buf, n, now)
           ctx.now = now
@@ -445,6 +445,7 @@ final class PluginHost {
             t.soc, t.energy_kwh, t.state, t.plugged = buf[o + 2], buf[o + 3], states[buf[o + 4]], buf[o + 5] ~= 0
             local d = buf[o + 6]
             if d ~= d then t.departure = nil else t.departure = d end
+            t.charger_id = chargers[buf[o + 7]]  -- index 0: not plugged, nil
             list[i] = t
           end
           for i = #list, n + 1, -1 do list[i] = nil end

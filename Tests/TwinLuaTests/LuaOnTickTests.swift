@@ -11,7 +11,8 @@ final class LuaTickReference: DepotBehaviour {
     var wantsTick: Bool { true }
     func onTick(now: Double, vehicles: [VehicleView]) throws {
         let socs = vehicles.map { String(format: "%.6f", $0.soc) }.joined(separator: ",")
-        lines.append("\(lines.count + 1) \(Int(now)) \(vehicles.map(\.id).joined(separator: ",")) \(socs)")
+        let chargers = vehicles.map { "C\($0.chargerIndex)" }.joined(separator: ",")
+        lines.append("\(lines.count + 1) \(Int(now)) \(vehicles.map(\.id).joined(separator: ",")) \(socs) \(chargers)")
     }
 }
 
@@ -25,13 +26,15 @@ final class LuaTickReference: DepotBehaviour {
         return twin.behaviour { name = "ticks", version = "1", api = "1",
           on_tick = function(ctx, params)
             count = count + 1
-            local ids, socs = {}, {}
+            local ids, socs, chargers = {}, {}, {}
             for i, v in ipairs(ctx.vehicles) do
               if type(v.plugged) ~= "boolean" or type(v.state) ~= "string" or type(v.type) ~= "string" then error("bad vehicle view") end
               ids[i] = v.id
               socs[i] = string.format("%.6f", v.soc)
+              chargers[i] = v.charger_id
             end
-            print(count .. " " .. math.tointeger(ctx.now) .. " " .. table.concat(ids, ",") .. " " .. table.concat(socs, ","))
+            print(count .. " " .. math.tointeger(ctx.now) .. " " .. table.concat(ids, ",") .. " " .. table.concat(socs, ",")
+              .. " " .. table.concat(chargers, ","))
           end }
         """, to: dir + "/plugins/behaviours/ticks.lua")
         write("""

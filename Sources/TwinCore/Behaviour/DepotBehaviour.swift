@@ -10,6 +10,8 @@ public struct VehicleView: Equatable, Sendable {
     public var plugged: Bool
     /// Departure of its next block (nil if none).
     public var departure: Double?
+    /// Index in `Scenario.chargers` of the charger it is plugged into, or -1.
+    public var chargerIndex: Int = -1
 }
 
 /// What a behaviour sees of a free charger (one with at least one free connector).

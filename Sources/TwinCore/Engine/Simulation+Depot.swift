@@ -335,7 +335,8 @@ extension Simulation {
         let soc = currentSOC(v)
         return VehicleView(index: v, id: scenario.vehicles[v].id, typeName: type.name, soc: soc,
                            energyKWh: soc * type.usableKWh, state: vehicles[v].state,
-                           plugged: vehicles[v].charger >= 0, departure: next.map { scenario.blocks[$0].departure })
+                           plugged: vehicles[v].charger >= 0, departure: next.map { scenario.blocks[$0].departure },
+                           chargerIndex: vehicles[v].charger)
     }
 
     func blockView(_ b: Int) -> BlockView {
