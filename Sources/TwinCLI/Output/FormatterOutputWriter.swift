@@ -32,7 +32,9 @@ enum FormatterOutputWriter {
             throw ErrorClassifier.classify(error)
         }
         if let path {
-            console.note("wrote \(format) to \(path)")
+            let here = console.workingDirectory + "/"
+            let siblings = output.siblings.map { $0.path.hasPrefix(here) ? String($0.path.dropFirst(here.count)) : $0.path }
+            console.note("wrote \(format) to \(path)" + (siblings.isEmpty ? "" : " and " + siblings.joined(separator: ", ")))
         } else {
             FileHandle.standardOutput.write(Data(output.data))
         }
