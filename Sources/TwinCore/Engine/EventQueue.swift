@@ -73,10 +73,16 @@ public struct EventQueue: Sendable {
     public mutating func push(time: Double, kind: EventKind, a: Int = 0, b: Int = 0) {
         let e = makeEvent(time: time, kind: kind, a: a, b: b)
         heap.append(e)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if heap[i].precedes(heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+        // Sift up through a hole, as `popHeap` sifts down.
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                guard e.precedes(h[parent]) else { break }
+                h[i] = h[parent]
+                i = parent
+            }
+            h[i] = e
         }
     }
 
@@ -91,23 +97,26 @@ public struct EventQueue: Sendable {
         return popHeap()
     }
 
+    /// Removes the heap's top. The last event sinks from the root through a hole (each level one
+    /// move, not a swap): the same comparisons, so the same heap, as swapping down.
     private mutating func popHeap() -> Event? {
         guard !heap.isEmpty else { return nil }
         let top = heap[0]
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
+        let n = heap.count
+        guard n > 0 else { return top }
+        heap.withUnsafeMutableBufferPointer { h in
             var i = 0
-            let n = heap.count
             while true {
                 let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && heap[l].precedes(heap[m]) { m = l }
-                if r < n && heap[r].precedes(heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
+                var m = -1
+                if l < n && h[l].precedes(last) { m = l }
+                if r < n && h[r].precedes(m < 0 ? last : h[l]) { m = r }
+                if m < 0 { break }
+                h[i] = h[m]
                 i = m
             }
+            h[i] = last
         }
         return top
     }
