@@ -156,10 +156,17 @@ extension Simulation {
     /// Remembers the state the next booked interval starts from (after powers are set).
     func markBookingStart() {
         var instant = 0.0, granted = 0.0
-        for i in 0..<viewSlots.count {
-            let kw = sessions[viewSlots[i]].powerKW
-            granted += kw
-            instant += min(kw, views[i].vehicleMaxKW)
+        // Through the buffers: indexing `views` on self copied whole views (retaining their strings).
+        views.withUnsafeBufferPointer { views in
+            viewSlots.withUnsafeBufferPointer { viewSlots in
+                sessions.withUnsafeBufferPointer { sessions in
+                    for i in 0..<viewSlots.count {
+                        let kw = sessions[viewSlots[i]].powerKW
+                        granted += kw
+                        instant += min(kw, views[i].vehicleMaxKW)
+                    }
+                }
+            }
         }
         bookedInstantKW = instant
         bookedGrantedKW = granted
