@@ -89,6 +89,10 @@ extension Allocation {
     struct WarmOrder {
         private var previousIDs: [Int] = []
         private var indexByID: [Int32] = []
+        /// Scratch for `splitSortMerge`: the second run, the rest, and the first two merged.
+        private var runB: [Int] = []
+        private var runC: [Int] = []
+        private var runAB: [Int] = []
 
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
@@ -135,8 +139,22 @@ extension Allocation {
                     }
                 }
                 if usable {
+                    if runB.count < n {
+                        let grow = n - runB.count
+                        runB.append(contentsOf: repeatElement(0, count: grow))
+                        runC.append(contentsOf: repeatElement(0, count: grow))
+                        runAB.append(contentsOf: repeatElement(0, count: grow))
+                    }
                     usable = keys.withUnsafeBufferPointer { k in
-                        order.withUnsafeMutableBufferPointer { o in Self.insertionSort(o, keys: k, budget: 16 * n + 4096) }
+                        order.withUnsafeMutableBufferPointer { o in
+                            runB.withUnsafeMutableBufferPointer { b in
+                                runC.withUnsafeMutableBufferPointer { c in
+                                    runAB.withUnsafeMutableBufferPointer { ab in
+                                        Self.splitSortMerge(o, keys: k, b: b, c: c, ab: ab, budget: 16 * n + 4096)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -158,6 +176,46 @@ extension Allocation {
                     }
                 }
             }
+        }
+
+        /// Sorts `o` (the previous order, then new sessions) by (key, index).
+        ///
+        /// Under LLF the keys do not move together: a session charging at its vehicle's maximum keeps
+        /// its laxity, one not charging loses the whole step, so each of the latter overtakes the
+        /// many of the former it catches up with (about ten moves each in an insertion sort). Both
+        /// kinds stay in order among themselves, so `o` is split greedily into two ascending runs
+        /// (A, kept at the front of `o`, and B) and the rest (C, few: sessions charging part of the
+        /// step, new ones); C is insertion-sorted and the three are merged, in linear time.
+        /// False when C took more than `budget` moves (`o` is then unusable).
+        static func splitSortMerge(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>,
+                                   b: UnsafeMutableBufferPointer<Int>, c: UnsafeMutableBufferPointer<Int>,
+                                   ab: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
+            @inline(__always) func less(_ x: Int, _ y: Int) -> Bool { k[x] < k[y] || (k[x] == k[y] && x < y) }
+            var na = 0, nb = 0, nc = 0
+            for j in 0..<o.count {
+                let x = o[j]
+                if na == 0 || !less(x, o[na - 1]) { o[na] = x; na += 1 }
+                else if nb == 0 || !less(x, b[nb - 1]) { b[nb] = x; nb += 1 }
+                else { c[nc] = x; nc += 1 }
+            }
+            guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
+            merge(UnsafeBufferPointer(rebasing: o[0..<na]), UnsafeBufferPointer(rebasing: b[0..<nb]), keys: k, into: ab)
+            merge(UnsafeBufferPointer(rebasing: ab[0..<(na + nb)]), UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k, into: o)
+            return true
+        }
+
+        /// Merges two index runs sorted by (key, index) into `out`; on equal keys and indices
+        /// (impossible: indices differ) `a` first.
+        static func merge(_ a: UnsafeBufferPointer<Int>, _ b: UnsafeBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>,
+                          into out: UnsafeMutableBufferPointer<Int>) {
+            var i = 0, j = 0, m = 0
+            while i < a.count && j < b.count {
+                let x = a[i], y = b[j], kx = k[x], ky = k[y]
+                if ky < kx || (ky == kx && y < x) { out[m] = y; j += 1 } else { out[m] = x; i += 1 }
+                m += 1
+            }
+            while i < a.count { out[m] = a[i]; i += 1; m += 1 }
+            while j < b.count { out[m] = b[j]; j += 1; m += 1 }
         }
 
         /// False when more than `budget` moves were needed (the order is then left partly sorted).

@@ -29,47 +29,94 @@ public struct Event: Sendable {
     }
 }
 
-/// Binary min-heap ordered by (time, priority, sequence): same-time order is fixed, so runs are
-/// reproducible. Push and pop are O(log n).
+/// Events ordered by (time, priority, sequence): same-time order is fixed, so runs are
+/// reproducible. Events known before the run (`preload`) sit in one array sorted once; the rest
+/// in a binary min-heap. A year of 1000 buses preloads 365 000 block starts: kept out of the heap,
+/// they do not deepen every push and pop. Push and pop are O(log n) in the heap's size.
 public struct EventQueue: Sendable {
     private var heap: [Event] = []
+    /// Preloaded events, sorted by `sortPreloaded()`, consumed from `preloadedHead`.
+    private var preloaded: [Event] = []
+    private var preloadedHead = 0
     private var nextSequence: UInt64 = 0
 
     public init() {}
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
-    public var first: Event? { heap.first }
+    public var count: Int { heap.count + preloaded.count - preloadedHead }
+    public var isEmpty: Bool { count == 0 }
+    public var first: Event? {
+        guard preloadedHead < preloaded.count else { return heap.first }
+        let p = preloaded[preloadedHead]
+        if let h = heap.first, h.precedes(p) { return h }
+        return p
+    }
 
-    public mutating func push(time: Double, kind: EventKind, a: Int = 0, b: Int = 0) {
+    /// Schedules an event known before the run starts; call `sortPreloaded()` once they are all in,
+    /// before the first `first` or `pop`. Same order as `push` (sequence numbers are shared).
+    public mutating func preload(time: Double, kind: EventKind, a: Int = 0, b: Int = 0) {
+        precondition(preloadedHead == 0, "preload before the run starts")
+        preloaded.append(makeEvent(time: time, kind: kind, a: a, b: b))
+    }
+
+    /// Sorts the preloaded events (sequence numbers are unique: the order is total).
+    public mutating func sortPreloaded() {
+        preloaded.sort { $0.precedes($1) }
+    }
+
+    private mutating func makeEvent(time: Double, kind: EventKind, a: Int, b: Int) -> Event {
         let e = Event(time: time, kind: kind, sequence: nextSequence, a: Int32(truncatingIfNeeded: a),
                       b: Int32(truncatingIfNeeded: b))
         nextSequence &+= 1
+        return e
+    }
+
+    public mutating func push(time: Double, kind: EventKind, a: Int = 0, b: Int = 0) {
+        let e = makeEvent(time: time, kind: kind, a: a, b: b)
         heap.append(e)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if heap[i].precedes(heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+        // Sift up through a hole, as `popHeap` sifts down.
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                guard e.precedes(h[parent]) else { break }
+                h[i] = h[parent]
+                i = parent
+            }
+            h[i] = e
         }
     }
 
     public mutating func pop() -> Event? {
+        if preloadedHead < preloaded.count {
+            let p = preloaded[preloadedHead]
+            if heap.isEmpty || !heap[0].precedes(p) {
+                preloadedHead += 1
+                return p
+            }
+        }
+        return popHeap()
+    }
+
+    /// Removes the heap's top. The last event sinks from the root through a hole (each level one
+    /// move, not a swap): the same comparisons, so the same heap, as swapping down.
+    private mutating func popHeap() -> Event? {
         guard !heap.isEmpty else { return nil }
         let top = heap[0]
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
+        let n = heap.count
+        guard n > 0 else { return top }
+        heap.withUnsafeMutableBufferPointer { h in
             var i = 0
-            let n = heap.count
             while true {
                 let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && heap[l].precedes(heap[m]) { m = l }
-                if r < n && heap[r].precedes(heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
+                var m = -1
+                if l < n && h[l].precedes(last) { m = l }
+                if r < n && h[r].precedes(m < 0 ? last : h[l]) { m = r }
+                if m < 0 { break }
+                h[i] = h[m]
                 i = m
             }
+            h[i] = last
         }
         return top
     }

@@ -156,10 +156,17 @@ extension Simulation {
     /// Remembers the state the next booked interval starts from (after powers are set).
     func markBookingStart() {
         var instant = 0.0, granted = 0.0
-        for i in 0..<viewSlots.count {
-            let kw = sessions[viewSlots[i]].powerKW
-            granted += kw
-            instant += min(kw, views[i].vehicleMaxKW)
+        // Through the buffers: indexing `views` on self copied whole views (retaining their strings).
+        views.withUnsafeBufferPointer { views in
+            viewSlots.withUnsafeBufferPointer { viewSlots in
+                sessions.withUnsafeBufferPointer { sessions in
+                    for i in 0..<viewSlots.count {
+                        let kw = sessions[viewSlots[i]].powerKW
+                        granted += kw
+                        instant += min(kw, views[i].vehicleMaxKW)
+                    }
+                }
+            }
         }
         bookedInstantKW = instant
         bookedGrantedKW = granted
@@ -217,23 +224,17 @@ extension Simulation {
         let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
         let nextGrid = s.start + stepIndex * s.stepS
         let stepS = nextGrid - t
-        // Views are overwritten in place (no per-tick teardown of the buffer). A view still at the
-        // position it had last tick keeps what never changes during a session (ids, times, target,
-        // charger, battery); only the SOC-dependent fields are written.
+        // Views are overwritten in place (no per-tick teardown of the buffer). A view moved by
+        // `alignViews` to the position its session takes this tick keeps what never changes during
+        // a session (ids, times, target, charger, battery); only the SOC-dependent fields are written.
         var count = 0
-        var anyWanting = false
+        let (shown, anyWanting) = alignViews(at: t)
         let pluggedCount = plugged.count
-        if views.count < pluggedCount, let blank = views.first ?? placeholderView() {
-            views.append(contentsOf: repeatElement(blank, count: pluggedCount - views.count))
-            viewSlots.append(contentsOf: repeatElement(-1, count: pluggedCount - viewSlots.count))
-        }
         views.withUnsafeMutableBufferPointer { views in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
-        for p in 0..<pluggedCount {
+        for p in 0..<pluggedCount where count < shown {
             let slot = plugged[p]
-            if sessions[slot].reached { continue }
-            anyWanting = true
-            if sessions[slot].plugIn > t { continue }
+            if !isShown(slot, at: t) { continue }
             let v = sessions[slot].vehicle
             let charger = sessions[slot].charger
             let targetSOC = sessions[slot].targetSOC
@@ -322,6 +323,96 @@ extension Simulation {
             for slot in plugged { tickVehicles.append(vehicleView(sessions[slot].vehicle)) }
             try behaviour.onTick(now: t, vehicles: tickVehicles)
         }
+    }
+
+    /// Whether a plugged session is shown to the policy at a tick at `t`: still wanting energy and
+    /// plugged in by then.
+    @inline(__always)
+    func isShown(_ slot: Int, at t: Double) -> Bool {
+        !sessions[slot].reached && sessions[slot].plugIn <= t
+    }
+
+    /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
+    ///
+    /// A session arriving or leaving shifts every later position; matching views by position alone
+    /// then rebuilt them all in full (copying ids and strings) about a million times over 20 days.
+    /// Views and `plugged` are both in (charger, slot) order, so this is a merge: views still shown
+    /// are compacted forward, then spread backward to their new positions, each run of them moved
+    /// at once as raw memory (no string retains; one `memmove` instead of a swap per view).
+    /// Positions taken by sessions newly shown hold a blank view with slot -1, for the caller to
+    /// build in full. On return every element of `views` is initialized.
+    /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
+    func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
+        var shown = 0
+        var anyWanting = false
+        for slot in plugged where !sessions[slot].reached {
+            anyWanting = true
+            if sessions[slot].plugIn <= t { shown += 1 }
+        }
+        guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
+        let old = views.count
+        if views.count < shown {
+            views.append(contentsOf: repeatElement(blank, count: shown - views.count))
+            viewSlots.append(contentsOf: repeatElement(-1, count: shown - viewSlots.count))
+        }
+        let size = views.count
+        views.withUnsafeMutableBufferPointer { vb in
+        viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+            let base = vb.baseAddress!
+            // Compaction. Invariant: [0, kept) and [r, size) initialized, [kept, r) not.
+            // Every old view's session was shown at an earlier tick (plugged in by then): it is
+            // still shown if still open and not at its target.
+            var kept = 0
+            var r = 0
+            while r < size {
+                let slot = viewSlots[r]
+                guard r < old, slot >= 0, sessions[slot].open, !sessions[slot].reached else {
+                    (base + r).deinitialize(count: 1)
+                    r += 1
+                    continue
+                }
+                var e = r + 1
+                while e < old, viewSlots[e] >= 0, sessions[viewSlots[e]].open, !sessions[viewSlots[e]].reached { e += 1 }
+                if kept != r {
+                    (base + kept).moveInitialize(from: base + r, count: e - r)
+                    for j in r..<e { viewSlots[kept + j - r] = viewSlots[j] }
+                }
+                kept += e - r
+                r = e
+            }
+            // Spread, backward so kept views only move right. Invariant: [0, i] holds the kept views
+            // not yet placed, [i + 1, i + run] the run matched to [k + 1, k + run] (moved as one
+            // block when it ends), and (k + run, shown) the final views; the rest is uninitialized.
+            var i = kept - 1
+            var k = shown - 1
+            var p = plugged.count - 1
+            var run = 0
+            func flushRun() {
+                if run > 0, i != k { (base + k + 1).moveInitialize(from: base + i + 1, count: run) }
+                run = 0
+            }
+            while k >= 0 {
+                let slot = plugged[p]
+                p -= 1
+                if !isShown(slot, at: t) { continue }
+                if i >= 0 && viewSlots[i] == slot {
+                    viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
+                    run += 1
+                    i -= 1
+                } else {
+                    flushRun()
+                    (base + k).initialize(to: blank)
+                    viewSlots[k] = -1
+                }
+                k -= 1
+            }
+            flushRun()
+            // Kept views are a subset of the shown ones, in the same order: all are placed.
+            precondition(i == -1, "views out of step with plugged sessions")
+            if shown < size { (base + shown).initialize(repeating: blank, count: size - shown) }
+        }
+        }
+        return (shown, anyWanting)
     }
 
     /// A view to grow the buffer with (overwritten before use).

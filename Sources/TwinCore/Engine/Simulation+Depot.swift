@@ -88,13 +88,20 @@ extension Simulation {
         return lo
     }
 
+    /// Unplugs the first session (in plug order) at its target, for an arrival finding no free
+    /// connector; returns its charger, or -1. A full depot runs this at every arrival over every
+    /// plugged session, so the scan reads the buffers directly.
     func evictAnyReady() -> Int {
-        for slot in plugged where sessions[slot].reached {
-            let c = sessions[slot].charger
-            closeSession(slot)
-            return c
+        let first = plugged.withUnsafeBufferPointer { pl in
+            sessions.withUnsafeBufferPointer { ses in
+                for slot in pl where ses[slot].reached { return slot }
+                return -1
+            }
         }
-        return -1
+        guard first >= 0 else { return -1 }
+        let c = sessions[first].charger
+        closeSession(first)
+        return c
     }
 
     /// The next queued vehicle that may use charger `c` (FCFS), removed from the queue.

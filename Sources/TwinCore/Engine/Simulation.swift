@@ -241,19 +241,20 @@ public final class Simulation {
     func scheduleInitialEvents() {
         let s = scenario
         for (i, v) in s.vehicles.enumerated() where v.atDepotAtStart {
-            events.push(time: s.start, kind: .visitArrival, a: i, b: 1)
+            events.preload(time: s.start, kind: .visitArrival, a: i, b: 1)
         }
         for (i, visit) in s.visits.enumerated() where visit.arrival < s.end {
-            events.push(time: max(visit.arrival, s.start), kind: .visitArrival, a: i, b: 0)
-            events.push(time: max(visit.departure, s.start), kind: .visitDeparture, a: i)
+            events.preload(time: max(visit.arrival, s.start), kind: .visitArrival, a: i, b: 0)
+            events.preload(time: max(visit.departure, s.start), kind: .visitDeparture, a: i)
         }
         for (i, b) in s.blocks.enumerated() where b.departure >= s.start && b.departure < s.end {
-            events.push(time: b.departure, kind: .blockStart, a: i)
+            events.preload(time: b.departure, kind: .blockStart, a: i)
         }
         if let base = s.site.baseLoadKW {
             baseKW = max(0, base.value(at: s.start))
-            for t in base.times where t > s.start && t < s.end { events.push(time: t, kind: .baseLoadChange) }
+            for t in base.times where t > s.start && t < s.end { events.preload(time: t, kind: .baseLoadChange) }
         }
+        events.sortPreloaded()
     }
 
     // MARK: Stepping
