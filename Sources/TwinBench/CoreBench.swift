@@ -135,12 +135,12 @@ func dumpCoreResults(to directory: String) {
         for s in ["S1", "S2"] {
             if let sc = try? SessionListScenario.load(contentsOf: referenceURL("\(s).json")) { dump(s, sc, p) }
         }
-        dump("night-single", nightDepot(buses: 20, chargers: (0..<8).map { Charger(id: "C\($0)", maxKW: 150) }, siteKW: 1200), p)
-        dump("night-dual", nightDepot(buses: 20, chargers: (0..<4).map { Charger(id: "C\($0)", maxKW: 150, connectors: 2, cabinetID: "K\($0 / 2)") },
+        dump("night-single", NightDepot.scenario(buses: 20, chargers: (0..<8).map { Charger(id: "C\($0)", maxKW: 150) }, siteKW: 1200), p)
+        dump("night-dual", NightDepot.scenario(buses: 20, chargers: (0..<4).map { Charger(id: "C\($0)", maxKW: 150, connectors: 2, cabinetID: "K\($0 / 2)") },
                                       cabinets: [PowerCabinet(id: "K0", maxKW: 300), PowerCabinet(id: "K1", maxKW: 280)], siteKW: 600), p)
-        dump("night-60x28", nightDepot(buses: 60, chargers: (0..<28).map { Charger(id: "C\($0)", maxKW: 150, cabinetID: $0 < 24 ? "K\($0 / 12)" : nil) },
+        dump("night-60x28", NightDepot.scenario(buses: 60, chargers: (0..<28).map { Charger(id: "C\($0)", maxKW: 150, cabinetID: $0 < 24 ? "K\($0 / 12)" : nil) },
                                        cabinets: [PowerCabinet(id: "K0", maxKW: 900), PowerCabinet(id: "K1", maxKW: 900)], siteKW: 2400), p)
-        dump("night-demo", nightDepot(buses: 60, chargers: demoLikeChargers(), cabinets: (0..<4).map { PowerCabinet(id: "K\($0)", maxKW: 600) },
+        dump("night-demo", NightDepot.scenario(buses: 60, chargers: NightDepot.demoLikeChargers(), cabinets: (0..<4).map { PowerCabinet(id: "K\($0)", maxKW: 600) },
                                       siteKW: 2400), p)
         dump("bench-100x30", makeBenchDepot(buses: 100, chargers: 40, days: 30), p)
         dump("bench-100x30-single", makeBenchDepot(buses: 100, chargers: 40, days: 30, cabinets: false), p)
@@ -151,26 +151,3 @@ func dumpCoreResults(to directory: String) {
     }
 }
 
-/// 28 dispensers of 150 kW: 24 with two connectors, six to each of four cabinets (K0..K3), then
-/// four standalone with three connectors (60 connectors).
-func demoLikeChargers() -> [Charger] {
-    (0..<28).map { i in
-        i < 24 ? Charger(id: "C\(i)", maxKW: 150, connectors: 2, cabinetID: "K\(i / 6)")
-            : Charger(id: "C\(i)", maxKW: 150, connectors: 3)
-    }
-}
-
-/// Buses arriving 18:00-22:00 at SOC 0.2-0.5, leaving 05:00-07:00 wanting 0.95-1.0 (as the
-/// TwinCore overnight queue tests).
-func nightDepot(buses: Int, chargers: [Charger], cabinets: [PowerCabinet] = [], siteKW: Double) -> Scenario {
-    let bus = VehicleType(name: "bus", usableKWh: 300, minSOC: 0, maxSOC: 1, reserveSOC: 0,
-                          curve: ChargingCurve([(0, 150), (0.8, 150), (1.0, 30)]), chargingEfficiency: 0.95)
-    var rng = SplitMix64(seed: 7)
-    let fleet = (0..<buses).map { Vehicle(id: "B\($0)", typeName: "bus", initialSOC: 0.5, atDepotAtStart: false) }
-    let visits = fleet.map { v in
-        Visit(vehicleID: v.id, arrival: rng.uniform(18, 22) * 3600, departure: rng.uniform(29, 31) * 3600,
-              socAtArrival: rng.uniform(0.2, 0.5), targetSOC: rng.uniform(0.95, 1.0))
-    }
-    return Scenario(name: "night", vehicleTypes: [bus], vehicles: fleet, visits: visits, chargers: chargers,
-                    cabinets: cabinets, site: Site(gridLimitKW: siteKW), start: 18 * 3600, end: 32 * 3600, stepS: 300)
-}

@@ -90,25 +90,10 @@ import Testing
 
 /// A vehicle at its target keeps its connector only while nobody waits for it.
 @Suite struct OvernightQueueTests {
-    static let bus = VehicleType(name: "bus", usableKWh: 300, minSOC: 0, maxSOC: 1, reserveSOC: 0,
-                                 curve: ChargingCurve([(0, 150), (0.8, 150), (1.0, 30)]), chargingEfficiency: 0.95)
-
-    /// `buses` buses arriving 18:00-22:00 at SOC 0.2-0.5, leaving 05:00-07:00 wanting 0.95-1.0.
-    static func night(buses: Int, chargers: [Charger], cabinets: [PowerCabinet] = [], siteKW: Double) -> Scenario {
-        var rng = SplitMix64(seed: 7)
-        let fleet = (0..<buses).map { Vehicle(id: "B\($0)", typeName: "bus", initialSOC: 0.5, atDepotAtStart: false) }
-        let visits = fleet.map { v in
-            Visit(vehicleID: v.id, arrival: rng.uniform(18, 22) * 3600, departure: rng.uniform(29, 31) * 3600,
-                  socAtArrival: rng.uniform(0.2, 0.5), targetSOC: rng.uniform(0.95, 1.0))
-        }
-        return Scenario(name: "night", vehicleTypes: [bus], vehicles: fleet, visits: visits, chargers: chargers,
-                        cabinets: cabinets, site: Site(gridLimitKW: siteKW), start: 18 * 3600, end: 32 * 3600, stepS: 300)
-    }
-
     @Test(arguments: ["fcfs", "edf", "llf", "uncontrolled", "round_robin"])
     func twentyBusesOnEightChargersAllCharge(policy: String) throws {
         // About 20 x 190 kWh = 3.8 MWh over 8 x 150 kW: about 3.5 h of a 7-13 h night.
-        let s = Self.night(buses: 20, chargers: (0..<8).map { Charger(id: "C\($0)", maxKW: 150) }, siteKW: 1200)
+        let s = NightDepot.scenario(buses: 20, chargers: (0..<8).map { Charger(id: "C\($0)", maxKW: 150) }, siteKW: 1200)
         let r = try Simulation(scenario: s, policy: BuiltinPolicies.make(policy)!).result()
         #expect(r.summary.unmetVehicles == 0)
         #expect(r.sessions.count == 20)
@@ -120,7 +105,7 @@ import Testing
         let chargers = (0..<4).map { Charger(id: "C\($0)", maxKW: 150, connectors: 2, cabinetID: "K\($0 / 2)") }
         // 4 x 150 kW shared by 8 connectors in two cabinets, about 3.8 MWh in a 7-13 h night.
         let cabinets = [PowerCabinet(id: "K0", maxKW: 300), PowerCabinet(id: "K1", maxKW: 280)]
-        let s = Self.night(buses: 20, chargers: chargers, cabinets: cabinets, siteKW: 600)
+        let s = NightDepot.scenario(buses: 20, chargers: chargers, cabinets: cabinets, siteKW: 600)
         let r = try Simulation(scenario: s, policy: BuiltinPolicies.make(policy)!).result()
         #expect(r.summary.unmetVehicles == 0)
         #expect(r.sessions.count == 20)
@@ -129,7 +114,7 @@ import Testing
     @Test func sixtyBusesOnTwentyEightChargers() throws {
         let chargers = (0..<28).map { Charger(id: "C\($0)", maxKW: 150, cabinetID: $0 < 24 ? "K\($0 / 12)" : nil) }
         let cabinets = [PowerCabinet(id: "K0", maxKW: 900), PowerCabinet(id: "K1", maxKW: 900)]
-        let s = Self.night(buses: 60, chargers: chargers, cabinets: cabinets, siteKW: 2400)
+        let s = NightDepot.scenario(buses: 60, chargers: chargers, cabinets: cabinets, siteKW: 2400)
         for policy in ["fcfs", "llf", "edf"] {
             let r = try Simulation(scenario: s, policy: BuiltinPolicies.make(policy)!).result()
             #expect(r.summary.unmetVehicles == 0, "\(policy)")

@@ -162,12 +162,9 @@ import Testing
     /// The demo's depot shape: 28 dispensers of 150 kW, 24 with two connectors six to each of four
     /// 600 kW cabinets, 4 standalone with three connectors (60 connectors for 60 buses).
     static func demoLike(siteKW: Double, departures: ClosedRange<Double> = 29...31) -> Scenario {
-        let chargers = (0..<28).map { i in
-            i < 24 ? Charger(id: "C\(i)", maxKW: 150, connectors: 2, cabinetID: "K\(i / 6)")
-                : Charger(id: "C\(i)", maxKW: 150, connectors: 3)
-        }
+        let chargers = NightDepot.demoLikeChargers()
         let cabinets = (0..<4).map { PowerCabinet(id: "K\($0)", maxKW: 600) }
-        var s = OvernightQueueTests.night(buses: 60, chargers: chargers, cabinets: cabinets, siteKW: siteKW)
+        var s = NightDepot.scenario(buses: 60, chargers: chargers, cabinets: cabinets, siteKW: siteKW)
         // The same draws, with departures moved into `departures` (hours after midnight before).
         for i in s.visits.indices {
             let u = (s.visits[i].departure / 3600 - 29) / 2
