@@ -61,32 +61,10 @@ extension Simulation {
                 seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
                 piece = seg
             }
-            // The first step of `ChargingCurve.charge`'s loop, with the same arithmetic.
+            // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
+            // that step is the whole result.
             let k = efficiency / (capacityKWh * 3600)
-            let s = soc
-            var pieceEnd = min(seg.upper, targetSOC)
-            if seg.slope != 0 {
-                let crossing = (limitKW - seg.intercept) / seg.slope
-                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
-            }
-            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
-            let curveBound = seg.intercept + seg.slope * mid < limitKW
-            let cStart = seg.intercept + seg.slope * s
-            var end = Double.nan
-            if !curveBound || seg.slope == 0 {
-                let power = curveBound ? cStart : limitKW
-                if power > 0 {
-                    let rate = k * power
-                    let need = (pieceEnd - s) / rate
-                    if need >= durationS { end = s + rate * durationS }
-                }
-            } else if cStart > 0 {
-                let kb = k * seg.slope
-                let cEnd = seg.intercept + seg.slope * pieceEnd
-                let need = cEnd > 0 ? log1p(seg.slope * (pieceEnd - s) / cStart) / kb : .infinity
-                if need >= durationS { end = s + cStart * expm1(kb * durationS) / seg.slope }
-            }
-            if !end.isNaN {
+            if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS) {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
                                      reachedTarget: end >= targetSOC)
