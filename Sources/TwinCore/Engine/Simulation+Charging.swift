@@ -208,11 +208,21 @@ extension Simulation {
         var count = 0
         let (shown, anyWanting) = alignViews(at: t)
         let pluggedCount = plugged.count
+        // Every array read through its buffer: indexing them on self costs a bounds and
+        // uniqueness check per read and a retain per curve copy.
         views.withUnsafeMutableBufferPointer { views in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        plugged.withUnsafeBufferPointer { plugged in
+        sessions.withUnsafeBufferPointer { sessions in
+        vehicles.withUnsafeBufferPointer { vehicles in
+        curves.withUnsafeBufferPointer { curves in
+        capacities.withUnsafeBufferPointer { capacities in
+        efficiencies.withUnsafeBufferPointer { efficiencies in
+        chargerMaxKW.withUnsafeBufferPointer { chargerMaxKW in
+        curveRiseEndSOC.withUnsafeBufferPointer { curveRiseEndSOC in
         for p in 0..<pluggedCount where count < shown {
             let slot = plugged[p]
-            if !isShown(slot, at: t) { continue }
+            if sessions[slot].reached || !(sessions[slot].plugIn <= t) { continue }
             let v = sessions[slot].vehicle
             let charger = sessions[slot].charger
             let targetSOC = sessions[slot].targetSOC
@@ -247,6 +257,14 @@ extension Simulation {
                 viewSlots[count] = slot
             }
             count += 1
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
         }
         }
