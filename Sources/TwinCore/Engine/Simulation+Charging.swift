@@ -339,11 +339,23 @@ extension Simulation {
     /// build in full. On return every element of `views` is initialized.
     /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
     func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
+        // `plugged` and `sessions` are read through their buffers: indexing them on self costs a
+        // bounds and uniqueness check per read (and neither changes here).
+        plugged.withUnsafeBufferPointer { plugged in
+        sessions.withUnsafeBufferPointer { sessions in
+            alignViews(at: t, plugged: plugged, sessions: sessions)
+        }
+        }
+    }
+
+    /// `alignViews(at:)` over the `plugged` and `sessions` buffers.
+    private func alignViews(at t: Double, plugged: UnsafeBufferPointer<Int>,
+                            sessions: UnsafeBufferPointer<SessionRuntime>) -> (shown: Int, anyWanting: Bool) {
         var shown = 0
         var anyWanting = false
-        for slot in plugged where !sessions[slot].reached {
+        for p in 0..<plugged.count where !sessions[plugged[p]].reached {
             anyWanting = true
-            if sessions[slot].plugIn <= t { shown += 1 }
+            if sessions[plugged[p]].plugIn <= t { shown += 1 }
         }
         guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
         let old = views.count
@@ -390,7 +402,7 @@ extension Simulation {
             while k >= 0 {
                 let slot = plugged[p]
                 p -= 1
-                if !isShown(slot, at: t) { continue }
+                if sessions[slot].reached || !(sessions[slot].plugIn <= t) { continue }  // not shown
                 if i >= 0 && viewSlots[i] == slot {
                     viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
                     run += 1
