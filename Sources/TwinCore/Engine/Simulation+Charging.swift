@@ -222,7 +222,7 @@ extension Simulation {
         curveRiseEndSOC.withUnsafeBufferPointer { curveRiseEndSOC in
         for p in 0..<pluggedCount where count < shown {
             let slot = plugged[p]
-            if sessions[slot].reached || !(sessions[slot].plugIn <= t) { continue }
+            if !Self.isShown(sessions[slot], at: t) { continue }
             let v = sessions[slot].vehicle
             let charger = sessions[slot].charger
             let targetSOC = sessions[slot].targetSOC
@@ -323,9 +323,10 @@ extension Simulation {
 
     /// Whether a plugged session is shown to the policy at a tick at `t`: still wanting energy and
     /// plugged in by then.
+    /// (Takes the session itself: the hot loops read it through the sessions' buffer.)
     @inline(__always)
-    func isShown(_ slot: Int, at t: Double) -> Bool {
-        !sessions[slot].reached && sessions[slot].plugIn <= t
+    static func isShown(_ session: SessionRuntime, at t: Double) -> Bool {
+        !session.reached && session.plugIn <= t
     }
 
     /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
@@ -402,7 +403,7 @@ extension Simulation {
             while k >= 0 {
                 let slot = plugged[p]
                 p -= 1
-                if sessions[slot].reached || !(sessions[slot].plugIn <= t) { continue }  // not shown
+                if !Self.isShown(sessions[slot], at: t) { continue }
                 if i >= 0 && viewSlots[i] == slot {
                     viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
                     run += 1
