@@ -89,10 +89,9 @@ extension Allocation {
     struct WarmOrder {
         private var previousIDs: [Int] = []
         private var indexByID: [Int32] = []
-        /// Scratch for `splitSortMerge`: the second run, the rest, and the first two merged.
+        /// Scratch for `splitSortMerge`: the second run and the rest.
         private var runB: [Int] = []
         private var runC: [Int] = []
-        private var runAB: [Int] = []
 
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
@@ -143,15 +142,12 @@ extension Allocation {
                         let grow = n - runB.count
                         runB.append(contentsOf: repeatElement(0, count: grow))
                         runC.append(contentsOf: repeatElement(0, count: grow))
-                        runAB.append(contentsOf: repeatElement(0, count: grow))
                     }
                     usable = keys.withUnsafeBufferPointer { k in
                         order.withUnsafeMutableBufferPointer { o in
                             runB.withUnsafeMutableBufferPointer { b in
                                 runC.withUnsafeMutableBufferPointer { c in
-                                    runAB.withUnsafeMutableBufferPointer { ab in
-                                        Self.splitSortMerge(o, keys: k, b: b, c: c, ab: ab, budget: 16 * n + 4096)
-                                    }
+                                    Self.splitSortMerge(o, keys: k, b: b, c: c, budget: 16 * n + 4096)
                                 }
                             }
                         }
@@ -185,11 +181,11 @@ extension Allocation {
         /// many of the former it catches up with (about ten moves each in an insertion sort). Both
         /// kinds stay in order among themselves, so `o` is split greedily into two ascending runs
         /// (A, kept at the front of `o`, and B) and the rest (C, few: sessions charging part of the
-        /// step, new ones); C is insertion-sorted and the three are merged, in linear time.
-        /// False when C took more than `budget` moves (`o` is then unusable).
+        /// step, new ones); C is insertion-sorted and B, then C, are merged into `o` in place, from
+        /// the back, in linear time. False when C took more than `budget` moves (`o` is then unusable).
         static func splitSortMerge(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>,
                                    b: UnsafeMutableBufferPointer<Int>, c: UnsafeMutableBufferPointer<Int>,
-                                   ab: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
+                                   budget: Int) -> Bool {
             @inline(__always) func less(_ x: Int, _ y: Int) -> Bool { k[x] < k[y] || (k[x] == k[y] && x < y) }
             var na = 0, nb = 0, nc = 0
             for j in 0..<o.count {
@@ -199,23 +195,24 @@ extension Allocation {
                 else { c[nc] = x; nc += 1 }
             }
             guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
-            merge(UnsafeBufferPointer(rebasing: o[0..<na]), UnsafeBufferPointer(rebasing: b[0..<nb]), keys: k, into: ab)
-            merge(UnsafeBufferPointer(rebasing: ab[0..<(na + nb)]), UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k, into: o)
+            mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb]), keys: k)
+            mergeBack(o, count: na + nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)
             return true
         }
 
-        /// Merges two index runs sorted by (key, index) into `out`; on equal keys and indices
-        /// (impossible: indices differ) `a` first.
-        static func merge(_ a: UnsafeBufferPointer<Int>, _ b: UnsafeBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>,
-                          into out: UnsafeMutableBufferPointer<Int>) {
-            var i = 0, j = 0, m = 0
-            while i < a.count && j < b.count {
-                let x = a[i], y = b[j], kx = k[x], ky = k[y]
-                if ky < kx || (ky == kx && y < x) { out[m] = y; j += 1 } else { out[m] = x; i += 1 }
-                m += 1
+        /// Merges the run sorted by (key, index) at `out[0..<count]` with the sorted run `b` into
+        /// `out[0..<count + b.count]`, from the back: a write at `m` never overtakes the read at
+        /// `i <= m`, and once `b` is used up the rest of the first run is already in place. The
+        /// (key, index) order is strict (indices differ), so the result is the one sorted order.
+        static func mergeBack(_ out: UnsafeMutableBufferPointer<Int>, count: Int, _ b: UnsafeBufferPointer<Int>,
+                              keys k: UnsafeBufferPointer<Double>) {
+            var i = count - 1, j = b.count - 1, m = count + b.count - 1
+            while j >= 0 && i >= 0 {
+                let x = out[i], y = b[j], kx = k[x], ky = k[y]
+                if kx > ky || (kx == ky && x > y) { out[m] = x; i -= 1 } else { out[m] = y; j -= 1 }
+                m -= 1
             }
-            while i < a.count { out[m] = a[i]; i += 1; m += 1 }
-            while j < b.count { out[m] = b[j]; j += 1; m += 1 }
+            while j >= 0 { out[m] = b[j]; j -= 1; m -= 1 }
         }
 
         /// False when more than `budget` moves were needed (the order is then left partly sorted).

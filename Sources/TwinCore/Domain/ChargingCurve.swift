@@ -83,6 +83,59 @@ public struct ChargingCurve: Equatable, Sendable, Codable {
     }
 }
 
+extension ChargingCurve {
+    /// One linear piece of the curve: `kW = intercept + slope * soc` on `[lower, upper)`.
+    struct Piece {
+        var lower: Double
+        var upper: Double
+        var intercept: Double
+        var slope: Double
+
+        /// How one step of `charge` on this piece ends.
+        enum StepEnd {
+            /// The power is not positive: no SOC gained for the rest of the interval.
+            case stalled
+            /// The interval ends on this piece, at `soc`.
+            case within(soc: Double)
+            /// The piece's end (its upper bound, the target, or where curve and limit cross) is
+            /// reached at `soc` after `needS` seconds; charging goes on from there.
+            case pieceEnd(soc: Double, needS: Double)
+        }
+
+        /// One step of `ChargingCurve.charge` from `s` on this piece (the piece holding `s`), with at
+        /// most `timeLeft` seconds: ends at the piece's end, split where the limit and the curve cross
+        /// (at most once on a linear piece), classified by its midpoint (robust against rounding at
+        /// the crossing itself) as limit-bound (SOC rises linearly) or curve-bound (the curve's value
+        /// grows or decays exponentially). `k`: SOC per second per kW drawn.
+        @inline(__always)
+        func step(from s: Double, target targetSOC: Double, limitKW: Double, k: Double, timeLeft: Double) -> StepEnd {
+            var pieceEnd = min(upper, targetSOC)
+            if slope != 0 {
+                let crossing = (limitKW - intercept) / slope
+                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
+            }
+            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
+            let curveBound = intercept + slope * mid < limitKW
+            let cStart = intercept + slope * s
+            if !curveBound || slope == 0 {
+                let power = curveBound ? cStart : limitKW
+                if !(power > 0) { return .stalled }
+                let rate = k * power
+                let need = (pieceEnd - s) / rate
+                if need >= timeLeft { return .within(soc: s + rate * timeLeft) }
+                return .pieceEnd(soc: pieceEnd, needS: need)
+            } else {
+                if !(cStart > 0) { return .stalled }
+                let kb = k * slope
+                let cEnd = intercept + slope * pieceEnd
+                let need = cEnd > 0 ? log1p(slope * (pieceEnd - s) / cStart) / kb : .infinity
+                if need >= timeLeft { return .within(soc: s + cStart * expm1(kb * timeLeft) / slope) }
+                return .pieceEnd(soc: pieceEnd, needS: need)
+            }
+        }
+    }
+}
+
 /// What happened to a battery charged over an interval.
 public struct ChargeOutcome: Equatable, Sendable {
     /// SOC at the end of the interval (or when the target was reached).
@@ -124,39 +177,19 @@ extension ChargingCurve {
         var timeLeft = durationS
         var elapsed = 0.0
         var guardCount = 0
-        while guardCount < 4 * points.count + 8 {
+        steps: while guardCount < 4 * points.count + 8 {
             guardCount += 1
-            let seg = segment(containing: s)
-            var pieceEnd = min(seg.upper, targetSOC)
-            // The limit and the curve cross at most once on a linear piece: split there.
-            if seg.slope != 0 {
-                let crossing = (limitKW - seg.intercept) / seg.slope
-                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
-            }
-            // Classify the piece by its midpoint: robust against rounding at the crossing itself.
-            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
-            let curveBound = seg.intercept + seg.slope * mid < limitKW
-            let cStart = seg.intercept + seg.slope * s
-            if !curveBound || seg.slope == 0 {
-                let power = curveBound ? cStart : limitKW
-                if !(power > 0) { elapsed += timeLeft; timeLeft = 0; break }
-                let rate = k * power
-                let need = (pieceEnd - s) / rate
-                if need >= timeLeft {
-                    s += rate * timeLeft; elapsed += timeLeft; timeLeft = 0
-                    break
-                }
-                s = pieceEnd; elapsed += need; timeLeft -= need
-            } else {
-                if !(cStart > 0) { elapsed += timeLeft; timeLeft = 0; break }
-                let kb = k * seg.slope
-                let cEnd = seg.intercept + seg.slope * pieceEnd
-                let need = cEnd > 0 ? log1p(seg.slope * (pieceEnd - s) / cStart) / kb : .infinity
-                if need >= timeLeft {
-                    s += cStart * expm1(kb * timeLeft) / seg.slope; elapsed += timeLeft; timeLeft = 0
-                    break
-                }
-                s = pieceEnd; elapsed += need; timeLeft -= need
+            let found = segment(containing: s)
+            let seg = Piece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
+            switch seg.step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft) {
+            case .stalled:
+                elapsed += timeLeft; timeLeft = 0
+                break steps
+            case .within(let end):
+                s = end; elapsed += timeLeft; timeLeft = 0
+                break steps
+            case .pieceEnd(let end, let need):
+                s = end; elapsed += need; timeLeft -= need
             }
             if s >= targetSOC { s = targetSOC; break }
         }

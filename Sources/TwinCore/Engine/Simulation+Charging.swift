@@ -61,32 +61,10 @@ extension Simulation {
                 seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
                 piece = seg
             }
-            // The first step of `ChargingCurve.charge`'s loop, with the same arithmetic.
+            // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
+            // that step is the whole result.
             let k = efficiency / (capacityKWh * 3600)
-            let s = soc
-            var pieceEnd = min(seg.upper, targetSOC)
-            if seg.slope != 0 {
-                let crossing = (limitKW - seg.intercept) / seg.slope
-                if crossing > s && crossing < pieceEnd { pieceEnd = crossing }
-            }
-            let mid = pieceEnd.isFinite ? 0.5 * (s + pieceEnd) : s + 1
-            let curveBound = seg.intercept + seg.slope * mid < limitKW
-            let cStart = seg.intercept + seg.slope * s
-            var end = Double.nan
-            if !curveBound || seg.slope == 0 {
-                let power = curveBound ? cStart : limitKW
-                if power > 0 {
-                    let rate = k * power
-                    let need = (pieceEnd - s) / rate
-                    if need >= durationS { end = s + rate * durationS }
-                }
-            } else if cStart > 0 {
-                let kb = k * seg.slope
-                let cEnd = seg.intercept + seg.slope * pieceEnd
-                let need = cEnd > 0 ? log1p(seg.slope * (pieceEnd - s) / cStart) / kb : .infinity
-                if need >= durationS { end = s + cStart * expm1(kb * durationS) / seg.slope }
-            }
-            if !end.isNaN {
+            if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS) {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
                                      reachedTarget: end >= targetSOC)
@@ -230,11 +208,21 @@ extension Simulation {
         var count = 0
         let (shown, anyWanting) = alignViews(at: t)
         let pluggedCount = plugged.count
+        // Every array read through its buffer: indexing them on self costs a bounds and
+        // uniqueness check per read and a retain per curve copy.
         views.withUnsafeMutableBufferPointer { views in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        plugged.withUnsafeBufferPointer { plugged in
+        sessions.withUnsafeBufferPointer { sessions in
+        vehicles.withUnsafeBufferPointer { vehicles in
+        curves.withUnsafeBufferPointer { curves in
+        capacities.withUnsafeBufferPointer { capacities in
+        efficiencies.withUnsafeBufferPointer { efficiencies in
+        chargerMaxKW.withUnsafeBufferPointer { chargerMaxKW in
+        curveRiseEndSOC.withUnsafeBufferPointer { curveRiseEndSOC in
         for p in 0..<pluggedCount where count < shown {
             let slot = plugged[p]
-            if !isShown(slot, at: t) { continue }
+            if !Self.isShown(sessions[slot], at: t) { continue }
             let v = sessions[slot].vehicle
             let charger = sessions[slot].charger
             let targetSOC = sessions[slot].targetSOC
@@ -269,6 +257,14 @@ extension Simulation {
                 viewSlots[count] = slot
             }
             count += 1
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
         }
         }
@@ -327,9 +323,10 @@ extension Simulation {
 
     /// Whether a plugged session is shown to the policy at a tick at `t`: still wanting energy and
     /// plugged in by then.
+    /// (Takes the session itself: the hot loops read it through the sessions' buffer.)
     @inline(__always)
-    func isShown(_ slot: Int, at t: Double) -> Bool {
-        !sessions[slot].reached && sessions[slot].plugIn <= t
+    static func isShown(_ session: SessionRuntime, at t: Double) -> Bool {
+        !session.reached && session.plugIn <= t
     }
 
     /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
@@ -343,11 +340,23 @@ extension Simulation {
     /// build in full. On return every element of `views` is initialized.
     /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
     func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
+        // `plugged` and `sessions` are read through their buffers: indexing them on self costs a
+        // bounds and uniqueness check per read (and neither changes here).
+        plugged.withUnsafeBufferPointer { plugged in
+        sessions.withUnsafeBufferPointer { sessions in
+            alignViews(at: t, plugged: plugged, sessions: sessions)
+        }
+        }
+    }
+
+    /// `alignViews(at:)` over the `plugged` and `sessions` buffers.
+    private func alignViews(at t: Double, plugged: UnsafeBufferPointer<Int>,
+                            sessions: UnsafeBufferPointer<SessionRuntime>) -> (shown: Int, anyWanting: Bool) {
         var shown = 0
         var anyWanting = false
-        for slot in plugged where !sessions[slot].reached {
+        for p in 0..<plugged.count where !sessions[plugged[p]].reached {
             anyWanting = true
-            if sessions[slot].plugIn <= t { shown += 1 }
+            if sessions[plugged[p]].plugIn <= t { shown += 1 }
         }
         guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
         let old = views.count
@@ -394,7 +403,7 @@ extension Simulation {
             while k >= 0 {
                 let slot = plugged[p]
                 p -= 1
-                if !isShown(slot, at: t) { continue }
+                if !Self.isShown(sessions[slot], at: t) { continue }
                 if i >= 0 && viewSlots[i] == slot {
                     viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
                     run += 1

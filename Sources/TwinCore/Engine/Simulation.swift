@@ -82,12 +82,7 @@ public final class Simulation {
         var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0)
     }
     /// One linear piece of a charging curve: `kW = intercept + slope * soc` on `[lower, upper)`.
-    struct CurvePiece {
-        var lower: Double
-        var upper: Double
-        var intercept: Double
-        var slope: Double
-    }
+    typealias CurvePiece = ChargingCurve.Piece
 
     @exclusivity(unchecked) var vehicles: [VehicleRuntime] = []
     @exclusivity(unchecked) var chargers: [ChargerRuntime] = []
