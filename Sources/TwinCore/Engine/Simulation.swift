@@ -130,6 +130,8 @@ public final class Simulation {
     var pendingGridTick = -Double.infinity
     @exclusivity(unchecked) var views: [SessionView] = []
     @exclusivity(unchecked) var viewSlots: [Int] = []
+    /// Positions in `views` of sessions shown for the first time this tick (scratch).
+    @exclusivity(unchecked) var newViewPositions: [Int] = []
     @exclusivity(unchecked) var requests: [Double] = []
     @exclusivity(unchecked) var cabinetSums: [Double] = []
     /// Per charger, scratch for the per-dispenser clamp (only used when a charger has connectors > 1).

@@ -1,0 +1,170 @@
+import Foundation
+
+extension Simulation {
+    /// A control tick: ask the policy, clamp to physics, set powers until the next event.
+    func control(at t: Double) throws {
+        if t == lastControlTime { return }
+        lastControlTime = t
+        controlCount += 1
+        let s = scenario
+        let stepIndex = ((t - s.start) / s.stepS + 1e-9).rounded(.down) + 1
+        let nextGrid = s.start + stepIndex * s.stepS
+        let stepS = nextGrid - t
+        // Views are kept across ticks: the booking refreshes the SOC-dependent fields of those
+        // still shown, `alignViews` moves them to the positions their sessions take this tick, and
+        // only sessions shown for the first time get a view built in full.
+        bookInterval(to: t, refreshStepS: stepS)
+        defer { markBookingStart() }
+        let (_, anyWanting) = alignViews(at: t)
+        buildNewViews(stepS: stepS)
+        if !views.isEmpty {
+            refreshLocalTime(t)
+            let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
+            let context = PolicyContext(now: t, stepS: stepS, siteLimitKW: s.site.gridLimitKW, baseKW: baseKW + preconditionKW,
+                                        headroomKW: headroom, pricePerKWh: s.tariff.price(at: t, utcOffsetS: utcOffsetS),
+                                        start: s.start, end: s.end, tariff: s.tariff, utcOffsetS: utcOffsetS, limits: groupLimits)
+            requests.removeAll(keepingCapacity: true)
+            requests.append(contentsOf: repeatElement(0, count: views.count))
+            sessionViewsShown += views.count
+            try policy.allocate(context, sessions: views, powerKW: &requests)
+            clampRequests(headroomKW: headroom)
+            if options.keepEvents {
+                for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
+            } else {
+                // The same as `setPower` for each, holding the buffers once (no power-change events).
+                let end = s.end
+                sessions.withUnsafeMutableBufferPointer { ses in
+                    for i in 0..<viewSlots.count {
+                        let slot = viewSlots[i], kw = requests[i]
+                        ses[slot].powerKW = kw
+                        ses[slot].generation &+= 1
+                        guard kw > 0 else { continue }
+                        let v = ses[slot].vehicle
+                        let ti = vehicles[v].typeIndex
+                        let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
+                        let wantedDrawnKWh = (targetSOC - soc) * capacities[ti] / efficiencies[ti]
+                        if wantedDrawnKWh > kw * (nextGrid - t) / 3600 * (1 + 1e-9) { continue }
+                        let toTarget = curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
+                                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
+                        let at = t + toTarget
+                        if at < nextGrid, at <= end {
+                            events.push(time: at, kind: .targetReached, a: slot, b: Int(ses[slot].generation))
+                        }
+                    }
+                }
+            }
+        }
+        if (anyWanting || preconditionKW > 0), nextGrid < s.end, pendingGridTick != nextGrid {
+            pendingGridTick = nextGrid
+            events.push(time: nextGrid, kind: .control)
+        }
+        if behaviourWantsTick {
+            // After allocation: the behaviour observes the tick's outcome (it returns nothing).
+            tickVehicles.removeAll(keepingCapacity: true)
+            for slot in plugged { tickVehicles.append(vehicleView(sessions[slot].vehicle)) }
+            try behaviour.onTick(now: t, vehicles: tickVehicles)
+        }
+    }
+
+    /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each
+    /// dispenser's connectors together, then cabinets, then the site, in proportion.
+    ///
+    /// Counts a clamp (per session, per tick, per stage) when a request is cut beyond rounding:
+    /// negative or NaN, above its cap, or scaled by a dispenser, cabinet or the site. The curve
+    /// binding during the interval (drawn = min(granted, curve(soc(t)))) is physics, not a clamp.
+    func clampRequests(headroomKW: Double) {
+        let n = views.count
+        if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
+        var total = 0.0
+        views.withUnsafeBufferPointer { views in
+        requests.withUnsafeMutableBufferPointer { requests in
+        for i in 0..<n {
+            var r = requests[i]
+            let cap = views[i].maxKW
+            if !(r >= 0) {
+                if r != 0 { countClamp(i) }  // negative or NaN: V2G is not modelled
+                r = 0
+            } else if r > cap {
+                if r > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+                r = cap
+            }
+            requests[i] = r
+            total += r
+        }
+        if anyMultiConnector {
+            // A dispenser's limit applies to the sum of its connectors: scale in proportion.
+            chargerSums.withUnsafeMutableBufferPointer { chargerSums in
+                for i in 0..<n { chargerSums[views[i].chargerIndex] = 0 }
+                for i in 0..<n { chargerSums[views[i].chargerIndex] += requests[i] }
+                for i in 0..<n where requests[i] > 0 {
+                    let c = views[i].chargerIndex
+                    let sum = chargerSums[c], cap = chargerMaxKW[c]
+                    guard sum > cap else { continue }
+                    let scale = cap / sum
+                    total -= requests[i] * (1 - scale)
+                    requests[i] *= scale
+                    if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+                }
+            }
+        }
+        if !cabinetSums.isEmpty {
+            cabinetSums.withUnsafeMutableBufferPointer { cabinetSums in
+                for c in cabinetSums.indices { cabinetSums[c] = 0 }
+                for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
+                // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
+                for c in cabinetSums.indices {
+                    let sum = cabinetSums[c]
+                    cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
+                }
+                for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
+                    let f = cabinetSums[views[i].cabinetIndex]
+                    if f == 1 { continue }
+                    let scale = abs(f)
+                    total -= requests[i] * (1 - scale)
+                    requests[i] *= scale
+                    if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
+                }
+            }
+        }
+        if total > headroomKW {
+            let f = headroomKW / total
+            let counts = total > headroomKW * (1 + 1e-12) + 1e-12
+            for i in 0..<n where requests[i] > 0 {
+                requests[i] *= f
+                if counts { countClamp(i) }
+            }
+        }
+        }
+        }
+    }
+
+    @inline(__always)
+    func countClamp(_ i: Int) {
+        sessions[viewSlots[i]].clamps += 1
+        summary.clamps += 1
+    }
+
+    /// Sets a session's power from now, recording a change and scheduling the instant it reaches
+    /// its target if that comes before the next tick.
+    func setPower(slot: Int, kw: Double, nextGrid: Double) {
+        let old = sessions[slot].powerKW
+        sessions[slot].powerKW = kw
+        sessions[slot].generation &+= 1
+        let v = sessions[slot].vehicle
+        let ti = vehicles[v].typeIndex
+        if options.keepEvents, abs(kw - old) > 1e-12 {
+            record(.powerChange, vehicle: v, powerKW: min(kw, curves[ti].powerKW(atSOC: vehicles[v].soc)))
+        }
+        guard kw > 0 else { return }
+        // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what is
+        // wanted, the target is not reached before then (skips the closed form for most sessions).
+        let wantedDrawnKWh = (sessions[slot].targetSOC - vehicles[v].soc) * capacities[ti] / efficiencies[ti]
+        if wantedDrawnKWh > kw * (nextGrid - now) / 3600 * (1 + 1e-9) { return }
+        let toTarget = curves[ti].timeToChargeS(fromSOC: vehicles[v].soc, toSOC: sessions[slot].targetSOC, limitKW: kw,
+                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
+        let at = now + toTarget
+        if at < nextGrid, at <= scenario.end {
+            events.push(time: at, kind: .targetReached, a: slot, b: Int(sessions[slot].generation))
+        }
+    }
+}

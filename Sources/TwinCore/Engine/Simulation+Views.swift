@@ -1,0 +1,219 @@
+extension Simulation {
+    /// The per-type and per-charger tables the per-session loops read, as buffers: indexing the
+    /// arrays on self costs a bounds check per read and a retain per curve copy.
+    struct HotTables {
+        let curves: UnsafeBufferPointer<ChargingCurve>
+        let capacities: UnsafeBufferPointer<Double>
+        let efficiencies: UnsafeBufferPointer<Double>
+        let chargerMaxKW: UnsafeBufferPointer<Double>
+        let curveRiseEndSOC: UnsafeBufferPointer<Double>
+    }
+
+    /// Runs `body` over the hot tables (all `let`: they never change during a run).
+    @inline(__always)
+    func withHotTables<R>(_ body: (HotTables) throws -> R) rethrows -> R {
+        try curves.withUnsafeBufferPointer { curves in
+        try capacities.withUnsafeBufferPointer { capacities in
+        try efficiencies.withUnsafeBufferPointer { efficiencies in
+        try chargerMaxKW.withUnsafeBufferPointer { chargerMaxKW in
+        try curveRiseEndSOC.withUnsafeBufferPointer { curveRiseEndSOC in
+            try body(HotTables(curves: curves, capacities: capacities, efficiencies: efficiencies,
+                               chargerMaxKW: chargerMaxKW, curveRiseEndSOC: curveRiseEndSOC))
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// The fields of a session's view that depend on its SOC and on the step to the next tick.
+    struct ViewFigures {
+        var soc: Double
+        var energyWantedKWh: Double
+        var maxKW: Double
+        var vehicleMaxKW: Double
+        var energyLimitedKW: Double
+    }
+
+    /// What a session shows the policy at a tick `stepS` seconds before the next grid tick.
+    ///
+    /// `piece` is the curve piece the session was last integrated on: where it is flat and holds
+    /// `soc`, the curve's value there is its intercept, bit for bit what `powerKW(atSOC:)` returns
+    /// (the interpolation adds an exact zero), without that function's division.
+    @inline(__always)
+    static func viewFigures(soc: Double, targetSOC: Double, type ti: Int, charger: Int, piece: CurvePiece,
+                            stepS: Double, _ tables: HotTables) -> ViewFigures {
+        let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
+        let wanted = (targetSOC - soc) * capacity
+        let curveKW = piece.slope == 0 && piece.lower <= soc && soc < piece.upper
+            ? piece.intercept : tables.curves[ti].powerKW(atSOC: soc)
+        let chargerKW = tables.chargerMaxKW[charger]
+        var capKW = min(chargerKW, curveKW)
+        if soc < tables.curveRiseEndSOC[ti] {
+            // Where the curve rises the session may be granted the curve's highest value over the
+            // SOC it can reach by the next tick: the integration then draws min(granted,
+            // curve(soc(t))) at every instant, which is the curve itself on the rise (exact,
+            // independent of the step). Where the curve does not rise ahead this is curve(soc).
+            let reach = min(targetSOC, soc + chargerKW * efficiency * stepS / 3600 / capacity)
+            capKW = min(chargerKW, tables.curves[ti].maxPowerKW(fromSOC: soc, toSOC: reach))
+        }
+        return ViewFigures(soc: soc, energyWantedKWh: wanted, maxKW: capKW, vehicleMaxKW: curveKW,
+                           energyLimitedKW: wanted / efficiency / (stepS / 3600))
+    }
+
+    /// Writes a session's SOC-dependent figures into its view (the rest never changes during a session).
+    @inline(__always)
+    static func refresh(_ view: inout SessionView, with f: ViewFigures) {
+        view.soc = f.soc
+        view.energyWantedKWh = f.energyWantedKWh
+        view.maxKW = f.maxKW
+        view.vehicleMaxKW = f.vehicleMaxKW
+        view.energyLimitedKW = f.energyLimitedKW
+    }
+
+    /// Builds in full the views of sessions shown for the first time (positions `alignViews` left
+    /// for them), at a tick `stepS` seconds before the next grid tick.
+    func buildNewViews(stepS: Double) {
+        guard !newViewPositions.isEmpty else { return }
+        withHotTables { tables in
+        views.withUnsafeMutableBufferPointer { views in
+        sessions.withUnsafeBufferPointer { sessions in
+        vehicles.withUnsafeBufferPointer { vehicles in
+            for k in newViewPositions {
+                let slot = viewSlots[k]
+                let v = sessions[slot].vehicle, charger = sessions[slot].charger, ti = vehicles[v].typeIndex
+                let f = Self.viewFigures(soc: vehicles[v].soc, targetSOC: sessions[slot].targetSOC, type: ti,
+                                         charger: charger, piece: sessions[slot].segment, stepS: stepS, tables)
+                views[k] = SessionView(
+                    sessionID: slot + 1, vehicleIndex: v, chargerIndex: charger, cabinetIndex: chargers[charger].cabinet,
+                    vehicleID: vehicleIDs[v], chargerID: chargerIDs[charger], arrival: sessions[slot].arrival,
+                    departure: sessions[slot].departure, soc: f.soc, targetSOC: sessions[slot].targetSOC,
+                    energyWantedKWh: f.energyWantedKWh, maxKW: f.maxKW, chargerMaxKW: tables.chargerMaxKW[charger],
+                    vehicleMaxKW: f.vehicleMaxKW, efficiency: tables.efficiencies[ti], capacityKWh: tables.capacities[ti],
+                    energyLimitedKW: f.energyLimitedKW)
+            }
+        }
+        }
+        }
+        }
+    }
+
+    /// Whether a plugged session is shown to the policy at a tick at `t`: still wanting energy and
+    /// plugged in by then.
+    /// (Takes the session itself: the hot loops read it through the sessions' buffer.)
+    @inline(__always)
+    static func isShown(_ session: SessionRuntime, at t: Double) -> Bool {
+        !session.reached && session.plugIn <= t
+    }
+
+    /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
+    ///
+    /// Views kept from last tick were refreshed by the booking (`bookInterval`); positions taken
+    /// by sessions shown for the first time are listed in `newViewPositions`, their slot in
+    /// `viewSlots`, and hold a blank view for `buildNewViews`.
+    ///
+    /// A session arriving or leaving shifts every later position; matching views by position alone
+    /// then rebuilt them all in full (copying ids and strings) about a million times over 20 days.
+    /// Views and `plugged` are both in (charger, slot) order, so this is a merge: views still shown
+    /// are compacted forward, then spread backward to their new positions, each run of them moved
+    /// at once as raw memory (no string retains; one `memmove` instead of a swap per view).
+    /// On return every element of `views` is initialized.
+    /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
+    func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
+        newViewPositions.removeAll(keepingCapacity: true)
+        // `plugged` and `sessions` are read through their buffers: indexing them on self costs a
+        // bounds and uniqueness check per read (and neither changes here).
+        return plugged.withUnsafeBufferPointer { plugged in
+        sessions.withUnsafeBufferPointer { sessions in
+            alignViews(at: t, plugged: plugged, sessions: sessions)
+        }
+        }
+    }
+
+    /// `alignViews(at:)` over the `plugged` and `sessions` buffers.
+    private func alignViews(at t: Double, plugged: UnsafeBufferPointer<Int>,
+                            sessions: UnsafeBufferPointer<SessionRuntime>) -> (shown: Int, anyWanting: Bool) {
+        var shown = 0
+        var anyWanting = false
+        for p in 0..<plugged.count where !sessions[plugged[p]].reached {
+            anyWanting = true
+            if sessions[plugged[p]].plugIn <= t { shown += 1 }
+        }
+        guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
+        let old = views.count
+        if views.count < shown {
+            views.append(contentsOf: repeatElement(blank, count: shown - views.count))
+            viewSlots.append(contentsOf: repeatElement(-1, count: shown - viewSlots.count))
+        }
+        let size = views.count
+        views.withUnsafeMutableBufferPointer { vb in
+        viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+            let base = vb.baseAddress!
+            // Compaction. Invariant: [0, kept) and [r, size) initialized, [kept, r) not.
+            // Every old view's session was shown at an earlier tick (plugged in by then): it is
+            // still shown if still open and not at its target.
+            var kept = 0
+            var r = 0
+            while r < size {
+                let slot = viewSlots[r]
+                guard r < old, slot >= 0, sessions[slot].open, !sessions[slot].reached else {
+                    (base + r).deinitialize(count: 1)
+                    r += 1
+                    continue
+                }
+                var e = r + 1
+                while e < old, viewSlots[e] >= 0, sessions[viewSlots[e]].open, !sessions[viewSlots[e]].reached { e += 1 }
+                if kept != r {
+                    (base + kept).moveInitialize(from: base + r, count: e - r)
+                    for j in r..<e { viewSlots[kept + j - r] = viewSlots[j] }
+                }
+                kept += e - r
+                r = e
+            }
+            // Spread, backward so kept views only move right. Invariant: [0, i] holds the kept views
+            // not yet placed, [i + 1, i + run] the run matched to [k + 1, k + run] (moved as one
+            // block when it ends), and (k + run, shown) the final views; the rest is uninitialized.
+            var i = kept - 1
+            var k = shown - 1
+            var p = plugged.count - 1
+            var run = 0
+            func flushRun() {
+                if run > 0, i != k { (base + k + 1).moveInitialize(from: base + i + 1, count: run) }
+                run = 0
+            }
+            while k >= 0 {
+                let slot = plugged[p]
+                p -= 1
+                if !Self.isShown(sessions[slot], at: t) { continue }
+                if i >= 0 && viewSlots[i] == slot {
+                    viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
+                    run += 1
+                    i -= 1
+                } else {
+                    flushRun()
+                    (base + k).initialize(to: blank)
+                    viewSlots[k] = slot
+                    newViewPositions.append(k)
+                }
+                k -= 1
+            }
+            flushRun()
+            // Kept views are a subset of the shown ones, in the same order: all are placed.
+            precondition(i == -1, "views out of step with plugged sessions")
+            if shown < size { (base + shown).initialize(repeating: blank, count: size - shown) }
+        }
+        }
+        if views.count > shown {
+            views.removeLast(views.count - shown)
+            viewSlots.removeLast(viewSlots.count - shown)
+        }
+        return (shown, anyWanting)
+    }
+
+    /// A view to grow the buffer with (overwritten before use).
+    func placeholderView() -> SessionView? {
+        SessionView(sessionID: 0, vehicleIndex: -1, chargerIndex: -1, cabinetIndex: -1, vehicleID: "", chargerID: "",
+                    arrival: 0, departure: 0, soc: 0, targetSOC: 0, energyWantedKWh: 0, maxKW: 0, chargerMaxKW: 0,
+                    vehicleMaxKW: 0, efficiency: 1, capacityKWh: 0, energyLimitedKW: 0)
+    }
+}
