@@ -20,6 +20,9 @@ extension Simulation {
                 let slot = viewSlots[i]
                 if sync(slot, to: time, ses, veh) { reachedBuffer.append(slot); continue }
                 guard let stepS = refreshStepS, ses[slot].open, !ses[slot].reached else { continue }
+                // A session given no power since its view was last computed (at the last tick, for
+                // `lastViewStepS`) has the same SOC: with the same step its figures are unchanged.
+                if !(ses[slot].powerKW > 0), stepS == lastViewStepS { continue }
                 let v = ses[slot].vehicle
                 Self.refresh(&views[i], with: Self.viewFigures(
                     soc: veh[v].soc, targetSOC: ses[slot].targetSOC, type: veh[v].typeIndex, charger: ses[slot].charger,
@@ -65,22 +68,28 @@ extension Simulation {
     }
 
     /// Remembers the state the next booked interval starts from (after powers are set).
-    func markBookingStart() {
-        var instant = 0.0, granted = 0.0
-        // Through the buffers: indexing `views` on self copied whole views (retaining their strings).
-        views.withUnsafeBufferPointer { views in
-            viewSlots.withUnsafeBufferPointer { viewSlots in
-                sessions.withUnsafeBufferPointer { sessions in
-                    for i in 0..<viewSlots.count {
-                        let kw = sessions[viewSlots[i]].powerKW
-                        granted += kw
-                        instant += min(kw, views[i].vehicleMaxKW)
+    /// - Parameter sums: the views' instant and granted kW when the caller summed them already.
+    func markBookingStart(sums: (instantKW: Double, grantedKW: Double)? = nil) {
+        if let sums {
+            bookedInstantKW = sums.instantKW
+            bookedGrantedKW = sums.grantedKW
+        } else {
+            var instant = 0.0, granted = 0.0
+            // Through the buffers: indexing `views` on self copied whole views (retaining their strings).
+            views.withUnsafeBufferPointer { views in
+                viewSlots.withUnsafeBufferPointer { viewSlots in
+                    sessions.withUnsafeBufferPointer { sessions in
+                        for i in 0..<viewSlots.count {
+                            let kw = sessions[viewSlots[i]].powerKW
+                            granted += kw
+                            instant += min(kw, views[i].vehicleMaxKW)
+                        }
                     }
                 }
             }
+            bookedInstantKW = instant
+            bookedGrantedKW = granted
         }
-        bookedInstantKW = instant
-        bookedGrantedKW = granted
         bookedBaseKW = baseKW
         bookedPreconditionKW = preconditionKW
         bookedPlugged = plugged.count

@@ -14,9 +14,11 @@ extension Simulation {
         // still shown, `alignViews` moves them to the positions their sessions take this tick, and
         // only sessions shown for the first time get a view built in full.
         bookInterval(to: t, refreshStepS: stepS)
-        defer { markBookingStart() }
+        var bookingSums: (instantKW: Double, grantedKW: Double)?
+        defer { markBookingStart(sums: bookingSums) }
         let (_, anyWanting) = alignViews(at: t)
         buildNewViews(stepS: stepS)
+        lastViewStepS = stepS
         if !views.isEmpty {
             refreshLocalTime(t)
             let headroom = max(0, s.site.gridLimitKW - baseKW - preconditionKW)
@@ -31,27 +33,7 @@ extension Simulation {
             if options.keepEvents {
                 for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }
             } else {
-                // The same as `setPower` for each, holding the buffers once (no power-change events).
-                let end = s.end
-                sessions.withUnsafeMutableBufferPointer { ses in
-                    for i in 0..<viewSlots.count {
-                        let slot = viewSlots[i], kw = requests[i]
-                        ses[slot].powerKW = kw
-                        ses[slot].generation &+= 1
-                        guard kw > 0 else { continue }
-                        let v = ses[slot].vehicle
-                        let ti = vehicles[v].typeIndex
-                        let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
-                        let wantedDrawnKWh = (targetSOC - soc) * capacities[ti] / efficiencies[ti]
-                        if wantedDrawnKWh > kw * (nextGrid - t) / 3600 * (1 + 1e-9) { continue }
-                        let toTarget = curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
-                                                                 capacityKWh: capacities[ti], efficiency: efficiencies[ti])
-                        let at = t + toTarget
-                        if at < nextGrid, at <= end {
-                            events.push(time: at, kind: .targetReached, a: slot, b: Int(ses[slot].generation))
-                        }
-                    }
-                }
+                bookingSums = setPowersQuietly(at: t, nextGrid: nextGrid)
             }
         }
         if (anyWanting || preconditionKW > 0), nextGrid < s.end, pendingGridTick != nextGrid {
@@ -66,6 +48,48 @@ extension Simulation {
         }
     }
 
+    /// `setPower` for every view (no power-change events), holding the buffers once; returns the
+    /// sums `markBookingStart` would take over the views, in the same order.
+    func setPowersQuietly(at t: Double, nextGrid: Double) -> (instantKW: Double, grantedKW: Double) {
+        var instant = 0.0, granted = 0.0
+        let end = scenario.end
+        withHotTables { tables in
+        sessions.withUnsafeMutableBufferPointer { ses in
+        vehicles.withUnsafeBufferPointer { vehicles in
+        views.withUnsafeBufferPointer { views in
+        viewSlots.withUnsafeBufferPointer { viewSlots in
+        requests.withUnsafeBufferPointer { requests in
+            for i in 0..<viewSlots.count {
+                let slot = viewSlots[i], kw = requests[i]
+                ses[slot].powerKW = kw
+                ses[slot].generation &+= 1
+                granted += kw
+                instant += min(kw, views[i].vehicleMaxKW)
+                guard kw > 0 else { continue }
+                let v = ses[slot].vehicle
+                let ti = vehicles[v].typeIndex
+                let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
+                let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
+                // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
+                // is wanted, the target is not reached before then (skips the closed form).
+                let wantedDrawnKWh = (targetSOC - soc) * capacity / efficiency
+                if wantedDrawnKWh > kw * (nextGrid - t) / 3600 * (1 + 1e-9) { continue }
+                let toTarget = tables.curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
+                                                               capacityKWh: capacity, efficiency: efficiency)
+                let at = t + toTarget
+                if at < nextGrid, at <= end {
+                    events.push(time: at, kind: .targetReached, a: slot, b: Int(ses[slot].generation))
+                }
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+        return (instant, granted)
+    }
+
     /// Cuts requests to each session's cap (`SessionView.maxKW`: charger and curve), then each
     /// dispenser's connectors together, then cabinets, then the site, in proportion.
     ///
@@ -76,8 +100,14 @@ extension Simulation {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
         var total = 0.0
+        let hasCabinets = !cabinetSums.isEmpty
+        // Without multi-connector dispensers the cabinet sums are taken in the first pass (the
+        // requests do not change in between); otherwise after the dispensers have cut them.
+        let sumCabinetsFirst = hasCabinets && !anyMultiConnector
         views.withUnsafeBufferPointer { views in
         requests.withUnsafeMutableBufferPointer { requests in
+        cabinetSums.withUnsafeMutableBufferPointer { cabinetSums in
+        for c in 0..<cabinetSums.count { cabinetSums[c] = 0 }
         for i in 0..<n {
             var r = requests[i]
             let cap = views[i].maxKW
@@ -90,6 +120,7 @@ extension Simulation {
             }
             requests[i] = r
             total += r
+            if sumCabinetsFirst, views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += r }
         }
         if anyMultiConnector {
             // A dispenser's limit applies to the sum of its connectors: scale in proportion.
@@ -106,23 +137,31 @@ extension Simulation {
                     if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
                 }
             }
-        }
-        if !cabinetSums.isEmpty {
-            cabinetSums.withUnsafeMutableBufferPointer { cabinetSums in
-                for c in cabinetSums.indices { cabinetSums[c] = 0 }
+            if hasCabinets {
                 for i in 0..<n where views[i].cabinetIndex >= 0 { cabinetSums[views[i].cabinetIndex] += requests[i] }
-                // One pass: cabinetSums becomes each cabinet's scale factor (1 when within its limit).
-                for c in cabinetSums.indices {
-                    let sum = cabinetSums[c]
-                    cabinetSums[c] = sum > cabinetMaxKW[c] ? (sum > cabinetMaxKW[c] * (1 + 1e-12) ? -cabinetMaxKW[c] / sum : cabinetMaxKW[c] / sum) : 1
+            }
+        }
+        if hasCabinets {
+            // cabinetSums becomes each cabinet's scale factor (1 when within its limit; negative
+            // marks a cut beyond rounding); the sessions are visited only if some cabinet is over.
+            var anyOver = false
+            for c in 0..<cabinetSums.count {
+                let sum = cabinetSums[c], cap = cabinetMaxKW[c]
+                if sum > cap {
+                    cabinetSums[c] = sum > cap * (1 + 1e-12) ? -cap / sum : cap / sum
+                    anyOver = true
+                } else {
+                    cabinetSums[c] = 1
                 }
+            }
+            if anyOver {
                 for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
                     let f = cabinetSums[views[i].cabinetIndex]
                     if f == 1 { continue }
                     let scale = abs(f)
                     total -= requests[i] * (1 - scale)
                     requests[i] *= scale
-                    if f < 0 { countClamp(i) }  // negative marks a cut beyond rounding
+                    if f < 0 { countClamp(i) }
                 }
             }
         }
@@ -133,6 +172,7 @@ extension Simulation {
                 requests[i] *= f
                 if counts { countClamp(i) }
             }
+        }
         }
         }
         }

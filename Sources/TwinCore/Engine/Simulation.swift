@@ -132,6 +132,8 @@ public final class Simulation {
     @exclusivity(unchecked) var viewSlots: [Int] = []
     /// Positions in `views` of sessions shown for the first time this tick (scratch).
     @exclusivity(unchecked) var newViewPositions: [Int] = []
+    /// The step (seconds to the next grid tick) the views were last computed for.
+    var lastViewStepS = Double.nan
     @exclusivity(unchecked) var requests: [Double] = []
     @exclusivity(unchecked) var cabinetSums: [Double] = []
     /// Per charger, scratch for the per-dispenser clamp (only used when a charger has connectors > 1).
