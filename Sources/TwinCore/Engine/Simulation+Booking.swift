@@ -9,6 +9,7 @@ extension Simulation {
     /// pass over them saves reading every session and vehicle twice per tick.
     func bookInterval(to time: Double, refreshStepS: Double? = nil) {
         reachedBuffer.removeAll(keepingCapacity: true)
+        var kept = 0
         // Only sessions the last control gave power can have drawn since (later plug-ins start at
         // 0 kW; closed sessions were brought up to date when they closed).
         withHotTables { tables in
@@ -20,6 +21,7 @@ extension Simulation {
                 let slot = viewSlots[i]
                 if sync(slot, to: time, ses, veh) { reachedBuffer.append(slot); continue }
                 guard let stepS = refreshStepS, ses[slot].open, !ses[slot].reached else { continue }
+                kept += 1
                 // A session given no power since its view was last computed (at the last tick, for
                 // `lastViewStepS`) has the same SOC: with the same step its figures are unchanged.
                 if !(ses[slot].powerKW > 0), stepS == lastViewStepS { continue }
@@ -33,6 +35,7 @@ extension Simulation {
         }
         }
         }
+        keptViewCount = kept
         let t0 = lastBooking
         let dt = time - t0
         if dt > 0 {

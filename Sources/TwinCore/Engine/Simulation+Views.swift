@@ -139,8 +139,11 @@ extension Simulation {
             anyWanting = true
             if sessions[plugged[p]].plugIn <= t { shown += 1 }
         }
-        guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
         let old = views.count
+        // Every view kept (the booking counted them) and no session shown for the first time: the
+        // views already stand in this tick's order (both are in (charger, slot) order).
+        if keptViewCount == old, shown == old { return (shown, anyWanting) }
+        guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
         if views.count < shown {
             views.append(contentsOf: repeatElement(blank, count: shown - views.count))
             viewSlots.append(contentsOf: repeatElement(-1, count: shown - viewSlots.count))
@@ -152,8 +155,9 @@ extension Simulation {
             // Compaction. Invariant: [0, kept) and [r, size) initialized, [kept, r) not.
             // Every old view's session was shown at an earlier tick (plugged in by then): it is
             // still shown if still open and not at its target.
-            var kept = 0
-            var r = 0
+            // Nothing to compact when every view is kept (the booking counted them).
+            var kept = keptViewCount == old ? old : 0
+            var r = kept
             while r < size {
                 let slot = viewSlots[r]
                 guard r < old, slot >= 0, sessions[slot].open, !sessions[slot].reached else {

@@ -132,6 +132,8 @@ public final class Simulation {
     @exclusivity(unchecked) var viewSlots: [Int] = []
     /// Positions in `views` of sessions shown for the first time this tick (scratch).
     @exclusivity(unchecked) var newViewPositions: [Int] = []
+    /// Last tick's views still shown after this tick's booking (their sessions open and charging).
+    var keptViewCount = 0
     /// The step (seconds to the next grid tick) the views were last computed for.
     var lastViewStepS = Double.nan
     @exclusivity(unchecked) var requests: [Double] = []
