@@ -53,6 +53,7 @@ extension Simulation {
     func setPowersQuietly(at t: Double, nextGrid: Double) -> (instantKW: Double, grantedKW: Double) {
         var instant = 0.0, granted = 0.0
         let end = scenario.end
+        let stepHours = (nextGrid - t) / 3600 * (1 + 1e-9)
         withHotTables { tables in
         sessions.withUnsafeMutableBufferPointer { ses in
         vehicles.withUnsafeBufferPointer { vehicles in
@@ -71,9 +72,9 @@ extension Simulation {
                 let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
                 let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
                 // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
-                // is wanted, the target is not reached before then (skips the closed form).
-                let wantedDrawnKWh = (targetSOC - soc) * capacity / efficiency
-                if wantedDrawnKWh > kw * (nextGrid - t) / 3600 * (1 + 1e-9) { continue }
+                // is wanted, the target is not reached before then (skips the closed form). An
+                // estimate: the margin covers its rounding.
+                if (targetSOC - soc) * drawnKWhPerSOC[ti] > kw * stepHours { continue }
                 let toTarget = tables.curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
                                                                capacityKWh: capacity, efficiency: efficiency)
                 let at = t + toTarget

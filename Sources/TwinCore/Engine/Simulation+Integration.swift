@@ -63,7 +63,7 @@ extension Simulation {
             }
             // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
             // that step is the whole result.
-            let k = efficiency / (capacityKWh * 3600)
+            let k = socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type
             if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS) {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,

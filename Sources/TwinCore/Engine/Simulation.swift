@@ -104,6 +104,10 @@ public final class Simulation {
     /// Per type index: the fields the hot loops read (copying a `VehicleType` costs retains).
     let curves: [ChargingCurve]
     let capacities: [Double]
+    /// Per type index: SOC gained per second per kW drawn, `efficiency / (capacity * 3600)` (as
+    /// `ChargingCurve.charge` computes it), and kWh drawn per unit of SOC (for estimates only).
+    let socPerKWs: [Double]
+    let drawnKWhPerSOC: [Double]
     /// Per type index: the SOC above which the curve never rises (-inf when it never does).
     let curveRiseEndSOC: [Double]
     let vehicleIDs: [String]
@@ -201,6 +205,8 @@ public final class Simulation {
         chargerIDs = scenario.chargers.map(\.id)
         chargerMaxKW = scenario.chargers.map(\.maxKW)
         efficiencies = types.map(\.chargingEfficiency)
+        socPerKWs = types.map { $0.chargingEfficiency / ($0.usableKWh * 3600) }
+        drawnKWhPerSOC = types.map { $0.usableKWh / $0.chargingEfficiency }
         var typeByName: [String: Int] = [:]
         for (i, t) in types.enumerated() { typeByName[t.name] = i }
         vehicleTypeIndex = scenario.vehicles.map { typeByName[$0.typeName]! }
