@@ -22,10 +22,16 @@ extension Simulation {
                 if sync(slot, to: time, ses, veh) { reachedBuffer.append(slot); continue }
                 guard let stepS = refreshStepS, ses[slot].open, !ses[slot].reached else { continue }
                 kept += 1
-                // A session given no power since its view was last computed (at the last tick, for
-                // `lastViewStepS`) has the same SOC: with the same step its figures are unchanged.
-                if !(ses[slot].powerKW > 0), stepS == lastViewStepS { continue }
                 let v = ses[slot].vehicle
+                if !(ses[slot].powerKW > 0), !(veh[v].soc < tables.curveRiseEndSOC[veh[v].typeIndex]) {
+                    // Given no power since its view was computed (last tick), the session has the
+                    // same SOC, energy wanted and curve power; off a rising curve only the
+                    // energy-limited power depends on the step (the same expression, same inputs).
+                    if stepS != lastViewStepS {
+                        views[i].energyLimitedKW = views[i].energyWantedKWh / views[i].efficiency / (stepS / 3600)
+                    }
+                    continue
+                }
                 Self.refresh(&views[i], with: Self.viewFigures(
                     soc: veh[v].soc, targetSOC: ses[slot].targetSOC, type: veh[v].typeIndex, charger: ses[slot].charger,
                     piece: ses[slot].segment, stepS: stepS, tables))
