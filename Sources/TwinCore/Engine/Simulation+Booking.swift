@@ -16,11 +16,19 @@ extension Simulation {
         sessions.withUnsafeMutableBufferPointer { ses in
         vehicles.withUnsafeMutableBufferPointer { veh in
         views.withUnsafeMutableBufferPointer { views in
-        viewSlots.withUnsafeBufferPointer { viewSlots in
+        viewSlots.withUnsafeMutableBufferPointer { viewSlots in
             for i in 0..<viewSlots.count {
                 let slot = viewSlots[i]
-                if sync(slot, to: time, ses, veh) { reachedBuffer.append(slot); continue }
-                guard let stepS = refreshStepS, ses[slot].open, !ses[slot].reached else { continue }
+                if sync(slot, to: time, ses, veh) {
+                    reachedBuffer.append(slot)
+                    if refreshStepS != nil { viewSlots[i] = -1 }
+                    continue
+                }
+                guard let stepS = refreshStepS else { continue }
+                guard ses[slot].open, !ses[slot].reached else {
+                    viewSlots[i] = -1  // no longer shown: `alignViews` drops it
+                    continue
+                }
                 kept += 1
                 let v = ses[slot].vehicle
                 if !(ses[slot].powerKW > 0), !(veh[v].soc < tables.curveRiseEndSOC[veh[v].typeIndex]) {

@@ -175,6 +175,7 @@ extension Simulation {
         var lo = firstPluggedIndex(charger: c)
         while lo < plugged.count, sessions[plugged[lo]].charger == c { lo += 1 }
         plugged.insert(slot, at: lo)
+        if !session.reached { pendingShow.append(slot) }
         record(.plugIn, vehicle: v)
         if session.reached {
             // Nothing wanted: no control needed.

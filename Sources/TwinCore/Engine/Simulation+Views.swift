@@ -108,42 +108,24 @@ extension Simulation {
 
     /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
     ///
-    /// Views kept from last tick were refreshed by the booking (`bookInterval`); positions taken
-    /// by sessions shown for the first time are listed in `newViewPositions`, their slot in
-    /// `viewSlots`, and hold a blank view for `buildNewViews`.
+    /// Views kept from last tick were refreshed by the booking (`bookInterval`), which marked the
+    /// others (sessions closed or at their target) with slot -1. Sessions shown for the first time
+    /// come from `pendingShow` (plugged, still wanting, not shown yet): their positions are listed
+    /// in `newViewPositions`, their slots in `viewSlots`, and hold a blank view for `buildNewViews`.
     ///
-    /// A session arriving or leaving shifts every later position; matching views by position alone
-    /// then rebuilt them all in full (copying ids and strings) about a million times over 20 days.
-    /// Views and `plugged` are both in (charger, slot) order, so this is a merge: views still shown
-    /// are compacted forward, then spread backward to their new positions, each run of them moved
-    /// at once as raw memory (no string retains; one `memmove` instead of a swap per view).
-    /// On return every element of `views` is initialized.
+    /// Views and `plugged` are both in (charger, slot) order, so this is a merge touching only the
+    /// views and the few new sessions: kept views are compacted forward, then spread backward
+    /// around the new ones, each run of them moved at once as raw memory (no string retains; one
+    /// `memmove` per run). On return every element of `views` is initialized.
     /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
     func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
         newViewPositions.removeAll(keepingCapacity: true)
-        // `plugged` and `sessions` are read through their buffers: indexing them on self costs a
-        // bounds and uniqueness check per read (and neither changes here).
-        return plugged.withUnsafeBufferPointer { plugged in
-        sessions.withUnsafeBufferPointer { sessions in
-            alignViews(at: t, plugged: plugged, sessions: sessions)
-        }
-        }
-    }
-
-    /// `alignViews(at:)` over the `plugged` and `sessions` buffers.
-    private func alignViews(at t: Double, plugged: UnsafeBufferPointer<Int>,
-                            sessions: UnsafeBufferPointer<SessionRuntime>) -> (shown: Int, anyWanting: Bool) {
-        var shown = 0
-        var anyWanting = false
-        for p in 0..<plugged.count where !sessions[plugged[p]].reached {
-            anyWanting = true
-            if sessions[plugged[p]].plugIn <= t { shown += 1 }
-        }
+        let waiting = collectNewlyShown(at: t)
         let old = views.count
-        // Every view kept (the booking counted them) and no session shown for the first time: the
-        // views already stand in this tick's order (both are in (charger, slot) order).
-        if keptViewCount == old, shown == old { return (shown, anyWanting) }
-        guard let blank = views.first ?? placeholderView() else { return (shown, anyWanting) }
+        let kept = keptViewCount
+        let shown = kept + newlyShown.count
+        if kept == old, newlyShown.isEmpty { return (shown, shown > 0 || waiting) }
+        guard let blank = views.first ?? placeholderView() else { return (shown, shown > 0 || waiting) }
         if views.count < shown {
             views.append(contentsOf: repeatElement(blank, count: shown - views.count))
             viewSlots.append(contentsOf: repeatElement(-1, count: shown - viewSlots.count))
@@ -151,67 +133,95 @@ extension Simulation {
         let size = views.count
         views.withUnsafeMutableBufferPointer { vb in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        newlyShown.withUnsafeBufferPointer { newlyShown in
+        sessions.withUnsafeBufferPointer { sessions in
             let base = vb.baseAddress!
-            // Compaction. Invariant: [0, kept) and [r, size) initialized, [kept, r) not.
-            // Every old view's session was shown at an earlier tick (plugged in by then): it is
-            // still shown if still open and not at its target.
-            // Nothing to compact when every view is kept (the booking counted them).
-            var kept = keptViewCount == old ? old : 0
-            var r = kept
+            // Compaction. Invariant: [0, k) and [r, size) initialized, [k, r) not.
+            var k = 0
+            var r = 0
+            if kept == old { k = old; r = old }
             while r < size {
-                let slot = viewSlots[r]
-                guard r < old, slot >= 0, sessions[slot].open, !sessions[slot].reached else {
+                guard r < old, viewSlots[r] >= 0 else {
                     (base + r).deinitialize(count: 1)
                     r += 1
                     continue
                 }
                 var e = r + 1
-                while e < old, viewSlots[e] >= 0, sessions[viewSlots[e]].open, !sessions[viewSlots[e]].reached { e += 1 }
-                if kept != r {
-                    (base + kept).moveInitialize(from: base + r, count: e - r)
-                    for j in r..<e { viewSlots[kept + j - r] = viewSlots[j] }
+                while e < old, viewSlots[e] >= 0 { e += 1 }
+                if k != r {
+                    (base + k).moveInitialize(from: base + r, count: e - r)
+                    for j in r..<e { viewSlots[k + j - r] = viewSlots[j] }
                 }
-                kept += e - r
+                k += e - r
                 r = e
             }
-            // Spread, backward so kept views only move right. Invariant: [0, i] holds the kept views
-            // not yet placed, [i + 1, i + run] the run matched to [k + 1, k + run] (moved as one
-            // block when it ends), and (k + run, shown) the final views; the rest is uninitialized.
+            // Spread, backward so kept views only move right. Kept view i and new session j are
+            // ordered by (charger, slot). Invariant: [0, i] holds the kept views not yet placed,
+            // [i + 1, i + run] the run bound for [p + 1, p + run] (moved as one block when it ends),
+            // and (p + run, shown) the final views; the rest is uninitialized.
             var i = kept - 1
-            var k = shown - 1
-            var p = plugged.count - 1
+            var j = newlyShown.count - 1
+            var p = shown - 1
             var run = 0
             func flushRun() {
-                if run > 0, i != k { (base + k + 1).moveInitialize(from: base + i + 1, count: run) }
+                if run > 0, i != p { (base + p + 1).moveInitialize(from: base + i + 1, count: run) }
                 run = 0
             }
-            while k >= 0 {
-                let slot = plugged[p]
-                p -= 1
-                if !Self.isShown(sessions[slot], at: t) { continue }
-                if i >= 0 && viewSlots[i] == slot {
-                    viewSlots[k] = slot  // k > i, or k == i: no slot still to be read is overwritten
+            while j >= 0 {
+                let slot = newlyShown[j]
+                let charger = sessions[slot].charger
+                if i >= 0, (base + i).pointee.chargerIndex > charger
+                    || ((base + i).pointee.chargerIndex == charger && viewSlots[i] > slot) {
+                    viewSlots[p] = viewSlots[i]  // p > i: no slot still to be read is overwritten
                     run += 1
                     i -= 1
                 } else {
                     flushRun()
-                    (base + k).initialize(to: blank)
-                    viewSlots[k] = slot
-                    newViewPositions.append(k)
+                    (base + p).initialize(to: blank)
+                    viewSlots[p] = slot
+                    newViewPositions.append(p)
+                    j -= 1
                 }
-                k -= 1
+                p -= 1
             }
             flushRun()
-            // Kept views are a subset of the shown ones, in the same order: all are placed.
-            precondition(i == -1, "views out of step with plugged sessions")
+            // The kept views left, [0, i], are already in place.
+            precondition(i == p, "views out of step with plugged sessions")
             if shown < size { (base + shown).initialize(repeating: blank, count: size - shown) }
+        }
+        }
         }
         }
         if views.count > shown {
             views.removeLast(views.count - shown)
             viewSlots.removeLast(viewSlots.count - shown)
         }
-        return (shown, anyWanting)
+        return (shown, shown > 0 || waiting)
+    }
+
+    /// Moves the sessions of `pendingShow` plugged in by `t` into `newlyShown`, in (charger, slot)
+    /// order, and drops those closed or at their target.
+    /// - Returns: whether a session still waits for its plug-in (it wants energy).
+    func collectNewlyShown(at t: Double) -> Bool {
+        newlyShown.removeAll(keepingCapacity: true)
+        var waiting = false
+        var w = 0
+        for r in 0..<pendingShow.count {
+            let slot = pendingShow[r]
+            if !sessions[slot].open || sessions[slot].reached { continue }
+            if sessions[slot].plugIn <= t {
+                newlyShown.append(slot)
+            } else {
+                pendingShow[w] = slot
+                w += 1
+                waiting = true
+            }
+        }
+        pendingShow.removeLast(pendingShow.count - w)
+        if newlyShown.count > 1 {
+            newlyShown.sort { (sessions[$0].charger, $0) < (sessions[$1].charger, $1) }
+        }
+        return waiting
     }
 
     /// A view to grow the buffer with (overwritten before use).

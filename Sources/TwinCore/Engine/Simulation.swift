@@ -136,6 +136,11 @@ public final class Simulation {
     @exclusivity(unchecked) var viewSlots: [Int] = []
     /// Positions in `views` of sessions shown for the first time this tick (scratch).
     @exclusivity(unchecked) var newViewPositions: [Int] = []
+    /// Sessions plugged and wanting energy but not shown yet (their plug-in delay may run), in
+    /// plug order; `alignViews` moves them into the views once plugged in.
+    var pendingShow: [Int] = []
+    /// Scratch: the sessions shown for the first time this tick, in (charger, slot) order.
+    var newlyShown: [Int] = []
     /// Last tick's views still shown after this tick's booking (their sessions open and charging).
     var keptViewCount = 0
     /// The step (seconds to the next grid tick) the views were last computed for.
