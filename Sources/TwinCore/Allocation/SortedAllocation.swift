@@ -83,117 +83,161 @@ extension Allocation {
     }
 
     /// Sorts session indices by (key, index) starting from the previous call's order, matched by
-    /// `sessionID`: the order changes little between ticks, so an insertion sort is about linear.
-    /// The result is the same as a full sort (the comparison is a strict total order); it falls back
-    /// to one when keys are NaN, ids are unusable, or the order moved a lot.
+    /// `sessionID`: the order changes little between ticks, so sorting it is about linear.
+    /// The result is the same as a full sort (the comparison is a strict total order, and the start
+    /// is always a permutation of the indices); it falls back to one when keys are NaN, ids are
+    /// unusable, or the order moved a lot.
     struct WarmOrder {
+        /// The previous call's order as session ids: `previousIDs[0..<previousCount]`.
         private var previousIDs: [Int] = []
-        private var indexByID: [Int32] = []
+        private var previousCount = 0
+        /// Per session id, its position in the previous order (-1: none). Never cleared: a position
+        /// counts only if `previousIDs` holds the id there, so ids that left, were reused or came
+        /// twice cost no reset pass.
+        private var rankByID: [Int32] = []
+        /// Per previous position, this call's index of the session there, then (from
+        /// `previousCount` on) the new sessions; -1 where empty. All -1 between calls.
+        private var slots: [Int] = []
         /// Scratch for `splitSortMerge`: the second run and the rest.
         private var runB: [Int] = []
         private var runC: [Int] = []
 
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
-            var usable = true
-            var maxID = 0
-            // Indexing reads one field; iterating would copy each view (and retain its strings).
-            sessions.withUnsafeBufferPointer { sv in
-                for i in 0..<n {
-                    let id = sv[i].sessionID
-                    if id <= 0 || id > 1 << 30 { usable = false; break }
-                    if id > maxID { maxID = id }
-                }
+            // `order` is written through a pointer: sized to `n`, growing or shrinking by the few
+            // sessions that came or left, not rebuilt.
+            if order.count > n { order.removeLast(order.count - n) }
+            if order.count < n { order.append(contentsOf: repeatElement(0, count: n - order.count)) }
+            if previousIDs.count < n { previousIDs.append(contentsOf: repeatElement(0, count: n - previousIDs.count)) }
+            if slots.count < previousCount + n {
+                slots.append(contentsOf: repeatElement(-1, count: previousCount + n - slots.count))
             }
-            for k in keys where k.isNaN { usable = false; break }
-            if usable, maxID >= indexByID.count {
-                indexByID.append(contentsOf: repeatElement(-1, count: maxID + 1 - indexByID.count + 1024))
+            if runB.count < n {
+                runB.append(contentsOf: repeatElement(0, count: n - runB.count))
+                runC.append(contentsOf: repeatElement(0, count: n - runC.count))
             }
-            // `order` is written through a pointer: sized once, no per-element append.
-            if order.count != n {
-                order.removeAll(keepingCapacity: true)
-                order.append(contentsOf: repeatElement(0, count: n))
-            }
-            if usable {
-                usable = sessions.withUnsafeBufferPointer { sv in
-                    indexByID.withUnsafeMutableBufferPointer { index in
-                        order.withUnsafeMutableBufferPointer { o in
-                            var ok = true
-                            for i in 0..<n {
-                                let id = sv[i].sessionID
-                                if index[id] >= 0 { ok = false }  // duplicate ids
-                                index[id] = Int32(i)
-                            }
-                            var m = 0
-                            if ok {
-                                for id in previousIDs where id < index.count {
-                                    let i = index[id]
-                                    if i >= 0 { o[m] = Int(i); m += 1; index[id] = -2 }
-                                }
-                                for i in 0..<n where index[sv[i].sessionID] >= 0 { o[m] = i; m += 1 }
-                            }
-                            for i in 0..<n { index[sv[i].sessionID] = -1 }
-                            return ok
-                        }
-                    }
-                }
-                if usable {
-                    if runB.count < n {
-                        let grow = n - runB.count
-                        runB.append(contentsOf: repeatElement(0, count: grow))
-                        runC.append(contentsOf: repeatElement(0, count: grow))
-                    }
-                    usable = keys.withUnsafeBufferPointer { k in
+            var sorted = false
+            let used = scatter(sessions)
+            if used >= 0 {
+                sorted = keys.withUnsafeBufferPointer { k in
+                    slots.withUnsafeMutableBufferPointer { slot in
                         order.withUnsafeMutableBufferPointer { o in
                             runB.withUnsafeMutableBufferPointer { b in
                                 runC.withUnsafeMutableBufferPointer { c in
-                                    Self.splitSortMerge(o, keys: k, b: b, c: c, budget: 16 * n + 4096)
+                                    let start = UnsafeMutableBufferPointer(rebasing: slot[0..<used])
+                                    let done = Self.splitSortMerge(start, into: o, keys: k, b: b, c: c, budget: 16 * n + 4096)
+                                    start.update(repeating: -1)
+                                    return done
                                 }
                             }
                         }
                     }
                 }
             }
-            if !usable {
+            if !sorted {
                 order.removeAll(keepingCapacity: true)
                 order.append(contentsOf: 0..<n)
                 keys.withUnsafeBufferPointer { k in
                     order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
                 }
             }
-            if previousIDs.count != n {
-                previousIDs.removeAll(keepingCapacity: true)
-                previousIDs.append(contentsOf: repeatElement(0, count: n))
+            if used >= 0 { remember(sessions, order) } else { previousCount = 0 }
+        }
+
+        /// Puts each session index into `slots`: at its previous position when the previous order
+        /// holds its id there (once: a second session with that id counts as new), else after the
+        /// previous positions, in index order. Returns how many slots that spans (holes, -1, are
+        /// sessions that left), or -1 when an id is negative or above 2^30 (too large to index by;
+        /// `slots` is then left all -1). Every index is placed exactly once, so the slots read in
+        /// order are a permutation of `0..<n` whatever the ids.
+        private mutating func scatter(_ sessions: [SessionView]) -> Int {
+            let n = sessions.count, previous = UInt(bitPattern: previousCount)
+            var i = 0, next = previousCount
+            while i < n {
+                // Indexing reads one field; iterating would copy each view (and retain its strings).
+                i = sessions.withUnsafeBufferPointer { sv in
+                    rankByID.withUnsafeBufferPointer { rank in
+                        previousIDs.withUnsafeBufferPointer { prev in
+                            slots.withUnsafeMutableBufferPointer { slot in
+                                let ranked = UInt(bitPattern: rank.count)
+                                var i = i
+                                while i < n {
+                                    let id = sv[i].sessionID
+                                    if UInt(bitPattern: id) >= ranked { break }  // `rankByID` grown below
+                                    let r = Int(rank[id])
+                                    // Unsigned, -1 (not seen yet) is out of range too.
+                                    if UInt(bitPattern: r) < previous, prev[r] == id, slot[r] < 0 {
+                                        slot[r] = i
+                                    } else {
+                                        slot[next] = i
+                                        next &+= 1
+                                    }
+                                    i &+= 1
+                                }
+                                return i
+                            }
+                        }
+                    }
+                }
+                if i < n {
+                    let id = sessions[i].sessionID
+                    guard id >= 0, id <= 1 << 30 else {
+                        slots.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[0..<next]).update(repeating: -1) }
+                        return -1
+                    }
+                    rankByID.append(contentsOf: repeatElement(-1, count: id + 1 - rankByID.count + 1024))
+                }
             }
+            return next
+        }
+
+        /// Stores `order` as the next call's previous order (its ids are in `rankByID`'s range).
+        private mutating func remember(_ sessions: [SessionView], _ order: [Int]) {
+            let n = order.count
             sessions.withUnsafeBufferPointer { sv in
                 order.withUnsafeBufferPointer { o in
                     previousIDs.withUnsafeMutableBufferPointer { prev in
-                        for j in 0..<n { prev[j] = sv[o[j]].sessionID }
+                        rankByID.withUnsafeMutableBufferPointer { rank in
+                            for j in 0..<n {
+                                let id = sv[o[j]].sessionID
+                                prev[j] = id
+                                rank[id] = Int32(truncatingIfNeeded: j)
+                            }
+                        }
                     }
                 }
             }
+            previousCount = n
         }
 
-        /// Sorts `o` (the previous order, then new sessions) by (key, index).
+        /// Sorts the indices in `start` (the previous order then new sessions; negative entries are
+        /// holes, skipped) by (key, index) into `o`.
         ///
         /// Under LLF the keys do not move together: a session charging at its vehicle's maximum keeps
         /// its laxity, one not charging loses the whole step, so each of the latter overtakes the
         /// many of the former it catches up with (about ten moves each in an insertion sort). Both
-        /// kinds stay in order among themselves, so `o` is split greedily into two ascending runs
-        /// (A, kept at the front of `o`, and B) and the rest (C, few: sessions charging part of the
-        /// step, new ones); C is insertion-sorted and B, then C, are merged into `o` in place, from
-        /// the back, in linear time. False when C took more than `budget` moves (`o` is then unusable).
-        static func splitSortMerge(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>,
-                                   b: UnsafeMutableBufferPointer<Int>, c: UnsafeMutableBufferPointer<Int>,
-                                   budget: Int) -> Bool {
-            @inline(__always) func less(_ x: Int, _ y: Int) -> Bool { k[x] < k[y] || (k[x] == k[y] && x < y) }
+        /// kinds stay in order among themselves, so `start` is split greedily into two ascending runs
+        /// (A, written to the front of `o`, and B) and the rest (C, few: sessions charging part of
+        /// the step, new ones); C is insertion-sorted and B, then C, are merged into `o` in place,
+        /// from the back, in linear time. False when C took more than `budget` moves or a key is NaN
+        /// (`o` is then unusable).
+        static func splitSortMerge(_ start: UnsafeMutableBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
+                                   keys k: UnsafeBufferPointer<Double>, b: UnsafeMutableBufferPointer<Int>,
+                                   c: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
             var na = 0, nb = 0, nc = 0
-            for j in 0..<o.count {
-                let x = o[j]
-                if na == 0 || !less(x, o[na - 1]) { o[na] = x; na += 1 }
-                else if nb == 0 || !less(x, b[nb - 1]) { b[nb] = x; nb += 1 }
-                else { c[nc] = x; nc += 1 }
+            // The last of A and of B, held in registers; (-inf, Int.min) is below every (key, index)
+            // not NaN, so the first goes to A and the next not above it to B.
+            var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
+            for j in 0..<start.count {
+                let x = start[j]
+                if x < 0 { continue }
+                let kx = k[x]
+                if kx > keyA || (kx == keyA && x > lastA) { o[na] = x; na &+= 1; lastA = x; keyA = kx }
+                else if kx > keyB || (kx == keyB && x > lastB) { b[nb] = x; nb &+= 1; lastB = x; keyB = kx }
+                else { c[nc] = x; nc &+= 1 }
             }
+            // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
+            for j in 0..<nc where k[c[j]].isNaN { return false }
             guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
             mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb]), keys: k)
             mergeBack(o, count: na + nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)

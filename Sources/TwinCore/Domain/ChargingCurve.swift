@@ -128,10 +128,41 @@ extension ChargingCurve {
                 if !(cStart > 0) { return .stalled }
                 let kb = k * slope
                 let cEnd = intercept + slope * pieceEnd
-                let need = cEnd > 0 ? log1p(slope * (pieceEnd - s) / cStart) / kb : .infinity
+                var need = Double.infinity
+                if cEnd > 0 {
+                    let x = slope * (pieceEnd - s) / cStart
+                    if let growth = Self.growthIfSurelyWithin(x: x, kb: kb, timeLeft: timeLeft) {
+                        return .within(soc: s + cStart * growth / slope)
+                    }
+                    need = log1p(x) / kb
+                }
                 if need >= timeLeft { return .within(soc: s + cStart * expm1(kb * timeLeft) / slope) }
                 return .pieceEnd(soc: pieceEnd, needS: need)
             }
+        }
+
+        /// `expm1(kb * timeLeft)` when the curve-bound step surely ends `.within`, i.e. when `step`'s
+        /// `need = log1p(x) / kb` surely satisfies `need >= timeLeft`; nil when unsure (`step` then
+        /// computes `need` and decides as before). So every decision is the one `log1p` gives.
+        ///
+        /// Why: `log1p` is the costly part of a step, and the common `.within` does not need `need`.
+        /// In exact arithmetic, `log1p(x) / kb >= t` iff `x >= expm1(kb t)` for `kb > 0`, and iff
+        /// `x <= expm1(kb t)` for `kb < 0` (`log1p` increases; dividing by `kb < 0` flips the order).
+        /// The computed values are off by a few ulps (relative ~1e-15): `kb * t` and `expm1` here,
+        /// `log1p` and the division in `step`. If `x` clears `e = expm1(kb t)` by the band 1e-9 |e|,
+        /// `log1p(x)` is off `kb t` by at least ~1e-9 |kb t| / (1 + |kb t|), so the exact `need` is
+        /// off `t` by a relative 1e-11 or more while |kb t| <= 30: thousands of times the rounding,
+        /// and the rounded `need` lands on the same side of `timeLeft`. Out of that range, with
+        /// subnormals, `x <= -1` (`log1p` -inf or NaN), `t = .infinity` or a NaN: nil. The value
+        /// returned is the one `.within` is computed from, so results are bit for bit the same.
+        @inline(__always)
+        static func growthIfSurelyWithin(x: Double, kb: Double, timeLeft: Double) -> Double? {
+            let y = kb * timeLeft
+            let size = abs(y)
+            guard size >= 0x1p-600, size <= 30, timeLeft >= 0x1p-600, x > -1 else { return nil }
+            let growth = expm1(y)
+            let band = 1e-9 * abs(growth)
+            return (y > 0 ? x >= growth + band : x <= growth - band) ? growth : nil
         }
     }
 }
