@@ -67,14 +67,14 @@ extension Simulation {
                 granted += kw
                 instant += min(kw, views[i].vehicleMaxKW)
                 guard kw > 0 else { continue }
-                let v = ses[slot].vehicle
+                // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
+                // is wanted (the view's energy over its efficiency), the target is not reached
+                // before then; the closed form is skipped. An estimate: the margin covers its rounding.
+                if views[i].energyWantedKWh > kw * stepHours * views[i].efficiency { continue }
+                let v = views[i].vehicleIndex
                 let ti = vehicles[v].typeIndex
                 let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
                 let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
-                // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
-                // is wanted, the target is not reached before then (skips the closed form). An
-                // estimate: the margin covers its rounding.
-                if (targetSOC - soc) * drawnKWhPerSOC[ti] > kw * stepHours { continue }
                 let toTarget = tables.curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
                                                                capacityKWh: capacity, efficiency: efficiency)
                 let at = t + toTarget

@@ -105,9 +105,8 @@ public final class Simulation {
     let curves: [ChargingCurve]
     let capacities: [Double]
     /// Per type index: SOC gained per second per kW drawn, `efficiency / (capacity * 3600)` (as
-    /// `ChargingCurve.charge` computes it), and kWh drawn per unit of SOC (for estimates only).
+    /// `ChargingCurve.charge` computes it).
     let socPerKWs: [Double]
-    let drawnKWhPerSOC: [Double]
     /// Per type index: the SOC above which the curve never rises (-inf when it never does).
     let curveRiseEndSOC: [Double]
     let vehicleIDs: [String]
@@ -211,7 +210,6 @@ public final class Simulation {
         chargerMaxKW = scenario.chargers.map(\.maxKW)
         efficiencies = types.map(\.chargingEfficiency)
         socPerKWs = types.map { $0.chargingEfficiency / ($0.usableKWh * 3600) }
-        drawnKWhPerSOC = types.map { $0.usableKWh / $0.chargingEfficiency }
         var typeByName: [String: Int] = [:]
         for (i, t) in types.enumerated() { typeByName[t.name] = i }
         vehicleTypeIndex = scenario.vehicles.map { typeByName[$0.typeName]! }
