@@ -61,9 +61,23 @@ extension Simulation {
                 seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
                 piece = seg
             }
+            let k = socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type
+            if seg.slope == 0 {
+                // A flat piece (most of a curve) is `Piece.step`'s limit-bound case with the power
+                // min(curve, limit), the same expressions. The step ends within the piece when
+                // `need = (pieceEnd - soc) / rate >= durationS`; when the distance clears
+                // `rate * durationS` by a relative 1e-9 (far beyond the few ulps of rounding on
+                // either side) that is sure without the division, and the result is the same.
+                let power = seg.intercept < limitKW ? seg.intercept : limitKW
+                let rate = k * power
+                if power > 0, min(seg.upper, targetSOC) - soc > rate * durationS * (1 + 1e-9) {
+                    let end = soc + rate * durationS
+                    return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
+                                         reachedTarget: false)
+                }
+            }
             // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
             // that step is the whole result.
-            let k = socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type
             if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS) {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
