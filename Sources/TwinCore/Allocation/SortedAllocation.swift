@@ -52,29 +52,42 @@ extension Allocation {
             groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
         }
         sessions.withUnsafeBufferPointer { sv in
+        order.withUnsafeBufferPointer { order in
         powerKW.withUnsafeMutableBufferPointer { out in
+        limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
+        limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
         groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
         groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
+        let chargers = chargerMax.count, cabinets = cabinetMax.count
         // Only the groups present are reset: O(n), not O(chargers).
         for i in 0..<sv.count {
-            let c = limits.charger(sv[i].chargerIndex)
-            if c >= 0 { chargerLeft[c] = max(0, limits.chargerMaxKW[c]) }
-            let k = limits.cabinet(sv[i].cabinetIndex)
-            if k >= 0 { cabinetLeft[k] = max(0, limits.cabinetMaxKW[k]) }
+            let c = sv[i].chargerIndex
+            if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+            let k = sv[i].cabinetIndex
+            if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
         }
-        for i in order {
+        var o = 0
+        while o < order.count {
+            let i = order[o]
+            o += 1
             // With one session per dispenser and no cabinet the extra minima never bind, so the
             // result is bit-identical to the site-only pass.
             var p = min(sv[i].usefulKW, left)
-            let c = limits.charger(sv[i].chargerIndex)
-            if c >= 0 { p = min(p, chargerLeft[c]) }
-            let k = limits.cabinet(sv[i].cabinetIndex)
-            if k >= 0 { p = min(p, cabinetLeft[k]) }
+            let c = sv[i].chargerIndex, k = sv[i].cabinetIndex
+            let limitedCharger = c >= 0 && c < chargers, limitedCabinet = k >= 0 && k < cabinets
+            if limitedCharger { p = min(p, chargerLeft[c]) }
+            if limitedCabinet { p = min(p, cabinetLeft[k]) }
             let give = max(0, p)
             out[i] = give
             left -= give
-            if c >= 0 { chargerLeft[c] -= give }
-            if k >= 0 { cabinetLeft[k] -= give }
+            if limitedCharger { chargerLeft[c] -= give }
+            if limitedCabinet { cabinetLeft[k] -= give }
+            // The site is used up (a session took exactly what was left): everyone after gets 0.
+            if left == 0 { break }
+        }
+        while o < order.count { out[order[o]] = 0; o += 1 }
+        }
+        }
         }
         }
         }

@@ -30,10 +30,11 @@ public final class UncontrolledPolicy: ChargingPolicy {
 public final class SortedPolicy: ChargingPolicy {
     public let name: String
     public let key: Allocation.SortKey
-    private var keys: [Double] = []
-    private var order: [Int] = []
-    private var warm = Allocation.WarmOrder()
-    private var left = Allocation.GroupLeft()
+    // Scratch reused between ticks (only this policy touches them: no exclusivity checks needed).
+    @exclusivity(unchecked) private var keys: [Double] = []
+    @exclusivity(unchecked) private var order: [Int] = []
+    @exclusivity(unchecked) private var warm = Allocation.WarmOrder()
+    @exclusivity(unchecked) private var left = Allocation.GroupLeft()
     public init(name: String, key: Allocation.SortKey) { self.name = name; self.key = key }
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         Allocation.keys(key, for: sessions, now: context.now, into: &keys)
