@@ -98,8 +98,8 @@ extension Allocation {
     /// Sorts session indices by (key, index) starting from the previous call's order, matched by
     /// `sessionID`: the order changes little between ticks, so sorting it is about linear.
     /// The result is the same as a full sort (the comparison is a strict total order, and the start
-    /// is always a permutation of the indices); it falls back to one when keys are NaN, ids are
-    /// unusable, or the order moved a lot.
+    /// is always a permutation of the indices, even with duplicate ids); it falls back to one when
+    /// keys are NaN, ids are unusable (negative or above 2^30), or the order moved a lot.
     struct WarmOrder {
         /// The previous call's order as session ids: `previousIDs[0..<previousCount]`.
         private var previousIDs: [Int] = []
@@ -111,7 +111,7 @@ extension Allocation {
         /// Per previous position, this call's index of the session there, then (from
         /// `previousCount` on) the new sessions; -1 where empty. All -1 between calls.
         private var slots: [Int] = []
-        /// Scratch for `splitSortMerge`: the second run and the rest.
+        /// Scratch for `splitSortMerge`: the second run (then merged with the rest) and the rest.
         private var runB: [Int] = []
         private var runC: [Int] = []
 
@@ -252,8 +252,9 @@ extension Allocation {
             // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
             guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
-            mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb]), keys: k)
-            mergeBack(o, count: na + nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)
+            // B and C (few) first, in B's buffer (room for both), so A's tail moves once, not twice.
+            mergeBack(b, count: nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)
+            mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb + nc]), keys: k)
             return true
         }
 
@@ -272,20 +273,26 @@ extension Allocation {
             while j >= 0 { out[m] = b[j]; j -= 1; m -= 1 }
         }
 
-        /// False when more than `budget` moves were needed (the order is then left partly sorted).
+        /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is
+        /// then left partly sorted). Each element's place is found by binary search (C tends to come
+        /// in descending order, so a linear search would compare with every element it passes).
         static func insertionSort(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>, budget: Int) -> Bool {
             var moves = 0
             var i = 1
             while i < o.count {
                 let x = o[i], kx = k[x]
-                var j = i
-                while j > 0 {
-                    let y = o[j - 1], ky = k[y]
-                    if kx < ky || (kx == ky && x < y) { o[j] = y; j -= 1; moves += 1 } else { break }
+                // The first of o[0..<i] above x: o[0..<i] is sorted, (key, index) a strict order.
+                var lo = 0, hi = i
+                while lo < hi {
+                    let mid = (lo &+ hi) >> 1, y = o[mid], ky = k[y]
+                    if kx < ky || (kx == ky && x < y) { hi = mid } else { lo = mid &+ 1 }
                 }
-                o[j] = x
+                var j = i
+                while j > lo { o[j] = o[j &- 1]; j &-= 1 }
+                o[lo] = x
+                moves &+= i &- lo
                 if moves > budget { return false }
-                i += 1
+                i &+= 1
             }
             return true
         }

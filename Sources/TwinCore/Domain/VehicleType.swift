@@ -74,7 +74,9 @@ extension VehicleType {
     /// `grade` feature it already accounts for hills, so climb and regeneration are then 0 (no
     /// double counting); otherwise they are the physics terms below.
     ///
-    /// Public so that predictions agree with the engine to the last bit.
+    /// Public so that predictions agree with the engine to the last bit. Inlined: called on a type
+    /// in an array, the call copied (and released) the whole type first.
+    @inline(__always)
     public func tripEnergy(distanceKM: Double, durationS: Double, elevationGainM: Double, elevationLossM: Double,
                            ambientC: Double) -> TripEnergy {
         let potentialPerM = massKG * Self.gravity / Self.joulesPerKWh

@@ -133,16 +133,22 @@ extension Simulation {
     /// When the vehicle must leave: its visit's departure or its next block's, else the run's end.
     func departureTime(_ v: Int) -> Double {
         if vehicles[v].visit >= 0 { return scenario.visits[vehicles[v].visit].departure }
-        if let b = nextBlock(v) { return scenario.blocks[b].departure }
-        return scenario.end
+        let p = nextScheduled(v)
+        return p >= 0 ? schedule[p].departure : scenario.end
     }
 
     func nextBlock(_ v: Int) -> Int? {
-        let list = blocksByVehicle[v]
-        var p = vehicles[v].nextBlock
-        while p < list.count, scenario.blocks[list[p]].departure < now { p += 1 }
-        vehicles[v].nextBlock = p
-        return p < list.count ? list[p] : nil
+        let p = nextScheduled(v)
+        return p >= 0 ? schedule[p].block : nil
+    }
+
+    /// Position in `schedule` of vehicle `v`'s first block not departed before now, or -1.
+    func nextScheduled(_ v: Int) -> Int {
+        let start = scheduleStart[v], end = scheduleStart[v + 1]
+        var p = start + vehicles[v].nextBlock
+        while p < end, schedule[p].departure < now { p += 1 }
+        vehicles[v].nextBlock = p - start
+        return p < end ? p : -1
     }
 
     func targetSOC(_ v: Int) -> Double {
@@ -262,8 +268,9 @@ extension Simulation {
         }
         leave(v)
         vehicles[v].activeBlock = b
+        loadLegs(of: b, vehicle: v)
         record(.tripStart, vehicle: v)
-        events.push(time: leg(b, 0).arrival, kind: .tripEnd, a: v, b: 0)
+        events.push(time: activeLegs[v][0].arrival, kind: .tripEnd, a: v, b: 0)
     }
 
     func recordTripStart(vehicle v: Int, leg: Int) {
@@ -273,11 +280,14 @@ extension Simulation {
     func endTrip(vehicle v: Int, leg: Int) throws {
         let b = vehicles[v].activeBlock
         guard b >= 0 else { return }
-        let legs = legCount(b)
-        let trip = self.leg(b, leg)
+        let legs = activeLegs[v].count
+        let trip = activeLegs[v][leg]
         let ti = vehicles[v].typeIndex
         let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival))
-        let energy = types[ti].tripEnergy(trip, ambientC: ambient)
+        // `VehicleType.tripEnergy(_:ambientC:)` on the same fields.
+        let energy = types[ti].tripEnergy(distanceKM: trip.distanceKM, durationS: trip.arrival - trip.departure,
+                                          elevationGainM: trip.elevationGainM, elevationLossM: trip.elevationLossM,
+                                          ambientC: ambient)
         let before = vehicles[v].soc
         let usableKWh = capacities[ti]
         let after = before - energy.totalKWh / usableKWh
@@ -291,11 +301,12 @@ extension Simulation {
         if below {
             vehicles[v].belowReserve = true
             record(.belowReserve, vehicle: v)
-            warn("vehicle \(scenario.vehicles[v].id) below reserve (SOC \(after)) after trip \(trip.id) of block \(scenario.blocks[b].id)")
+            warn("vehicle \(scenario.vehicles[v].id) below reserve (SOC \(after)) after trip \(self.leg(b, leg).id) of block \(scenario.blocks[b].id)")
         }
         if options.keepTrips {
+            let ids = self.leg(b, leg)
             tripRecords.append(TripRecord(
-                vehicleID: scenario.vehicles[v].id, blockID: scenario.blocks[b].id, tripID: trip.id, routeID: trip.routeID,
+                vehicleID: scenario.vehicles[v].id, blockID: scenario.blocks[b].id, tripID: ids.id, routeID: ids.routeID,
                 departureTime: trip.departure, arrivalTime: trip.arrival, distanceKM: trip.distanceKM, ambientC: ambient,
                 energyKWh: energy.totalKWh, tractionKWh: energy.tractionKWh, hvacKWh: energy.hvacKWh,
                 climbKWh: energy.climbKWh, regenKWh: energy.regenKWh, socBefore: before, socAfter: after,
@@ -303,7 +314,7 @@ extension Simulation {
         }
         record(.tripEnd, vehicle: v)
         if leg + 1 < legs {
-            let next = self.leg(b, leg + 1)
+            let next = activeLegs[v][leg + 1]
             if options.keepEvents { events.push(time: next.departure, kind: .tripStart, a: v, b: leg + 1) }
             events.push(time: next.arrival, kind: .tripEnd, a: v, b: leg + 1)
         } else {
@@ -315,7 +326,7 @@ extension Simulation {
     // MARK: Preconditioning
 
     func schedulePreconditioning(_ v: Int, slot: Int, block b: Int) {
-        let departure = scenario.blocks[b].departure
+        let departure = blockDepartures[b]
         do {
             let lead = try behaviour.preconditionLeadS(vehicle: vehicleView(v), block: blockView(b),
                                                        ambientC: scenario.weather.ambientC(at: departure))
@@ -343,7 +354,7 @@ extension Simulation {
         let soc = currentSOC(v)
         return VehicleView(index: v, id: scenario.vehicles[v].id, typeName: type.name, soc: soc,
                            energyKWh: soc * type.usableKWh, state: vehicles[v].state,
-                           plugged: vehicles[v].charger >= 0, departure: next.map { scenario.blocks[$0].departure },
+                           plugged: vehicles[v].charger >= 0, departure: next.map { blockDepartures[$0] },
                            chargerIndex: vehicles[v].charger)
     }
 
