@@ -66,11 +66,12 @@ extension Simulation {
                 ses[slot].generation &+= 1
                 granted += kw
                 instant += min(kw, views[i].vehicleMaxKW)
-                guard kw > 0 else { continue }
                 // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
                 // is wanted (the view's energy over its efficiency), the target is not reached
                 // before then; the closed form is skipped. An estimate: the margin covers its rounding.
-                if views[i].energyWantedKWh > kw * stepHours * views[i].efficiency { continue }
+                // Tested first, it is rarely false and so predicted well, unlike `kw > 0` (waiting
+                // and charging sessions interleave); with kw = 0 it holds (a view wants energy).
+                if views[i].energyWantedKWh > kw * stepHours * views[i].efficiency || !(kw > 0) { continue }
                 let v = views[i].vehicleIndex
                 let ti = vehicles[v].typeIndex
                 let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
@@ -145,15 +146,15 @@ extension Simulation {
         if hasCabinets {
             // cabinetSums becomes each cabinet's scale factor (1 when within its limit; negative
             // marks a cut beyond rounding); the sessions are visited only if some cabinet is over.
+            // Branch-free: a cabinet the policy filled sits at its limit give or take rounding, so
+            // `sum > cap` follows no pattern the branch predictor could learn.
             var anyOver = false
             for c in 0..<cabinetSums.count {
                 let sum = cabinetSums[c], cap = cabinetMaxKW[c]
-                if sum > cap {
-                    cabinetSums[c] = sum > cap * (1 + 1e-12) ? -cap / sum : cap / sum
-                    anyOver = true
-                } else {
-                    cabinetSums[c] = 1
-                }
+                let over = sum > cap, beyond = sum > cap * (1 + 1e-12)
+                let scale = cap / sum
+                cabinetSums[c] = over ? (beyond ? -scale : scale) : 1
+                anyOver = anyOver || over
             }
             if anyOver {
                 for i in 0..<n where views[i].cabinetIndex >= 0 && requests[i] > 0 {
