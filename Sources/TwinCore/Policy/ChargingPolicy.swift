@@ -1,6 +1,11 @@
 /// What a policy sees of one plugged-in session at a control tick. A plain value, copied into a
 /// reusable buffer by the engine (no per-tick allocation).
 public struct SessionView: Equatable, Sendable {
+    // Stored in this order on purpose: the fields every per-tick pass reads (the engine's booking,
+    // clamp and power passes, the sort keys and allocations) come first and share two cache
+    // lines; ids and values fixed for the session come last. A year of 1000 buses reads about
+    // 55 million views, five passes each.
+
     /// Session id (1-based, plug-in order).
     public var sessionID: Int
     /// Index of the vehicle in `Scenario.vehicles` and of the charger in `Scenario.chargers`.
@@ -8,13 +13,9 @@ public struct SessionView: Equatable, Sendable {
     public var chargerIndex: Int
     /// Index of the charger's cabinet in `Scenario.cabinets`, or -1.
     public var cabinetIndex: Int
-    public var vehicleID: String
-    public var chargerID: String
-    /// Arrival at the depot and departure the session must be ready for, UTC s.
-    public var arrival: Double
+    /// Departure the session must be ready for, UTC s.
     public var departure: Double
     public var soc: Double
-    public var targetSOC: Double
     /// Energy still wanted by the battery, kWh.
     public var energyWantedKWh: Double
     /// Most the session may be granted this period, kW: min(charger, curve at this SOC); where the
@@ -23,14 +24,19 @@ public struct SessionView: Equatable, Sendable {
     /// clamps their sum. What is drawn at any instant is min(granted, curve(soc)).
     /// `vehicleMaxKW` is the curve at this SOC.
     public var maxKW: Double
-    public var chargerMaxKW: Double
     /// The vehicle curve's power at this SOC, kW.
     public var vehicleMaxKW: Double
     public var efficiency: Double
-    public var capacityKWh: Double
     /// Power that would deliver exactly the energy still wanted by the next tick, kW drawn
     /// (`energyWantedKWh / efficiency / step`): the ACN-Sim cap per period.
     public var energyLimitedKW: Double
+    public var vehicleID: String
+    public var chargerID: String
+    /// Arrival at the depot, UTC s.
+    public var arrival: Double
+    public var targetSOC: Double
+    public var chargerMaxKW: Double
+    public var capacityKWh: Double
 
     public init(sessionID: Int, vehicleIndex: Int, chargerIndex: Int, cabinetIndex: Int, vehicleID: String,
                 chargerID: String, arrival: Double, departure: Double, soc: Double, targetSOC: Double,
