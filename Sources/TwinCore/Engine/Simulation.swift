@@ -58,29 +58,44 @@ public final class Simulation {
         var lastChange = 0.0
         var hasFreeConnector: Bool { used < connectors }
     }
+    /// One charging session. The fields read at every tick (booking, powers) come first and share
+    /// two cache lines; what is written once or read at plug-in and unplug comes last.
     struct SessionRuntime {
+        var powerKW = 0.0
+        var syncedAt: Double
+        var plugIn: Double
+        var targetSOC: Double
+        /// The curve piece the SOC was last integrated on (empty until then).
+        var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0)
+        var drawnKWh = 0.0
+        var chargeEnd: Double? = nil
+        var chargeStart: Double? = nil
+        var generation: Int32 = 0
+        var reached = false
+        var open = true
         var vehicle: Int
         var charger: Int
         var arrival: Double
-        var plugIn: Double
         var departure: Double
         var unplug: Double = .nan
         var socOut: Double = .nan
         var socIn: Double
-        var targetSOC: Double
         var wantedKWh: Double
-        var drawnKWh = 0.0
-        var powerKW = 0.0
         var clamps = 0
-        var chargeStart: Double? = nil
-        var chargeEnd: Double? = nil
-        var reached = false
-        var open = true
-        var generation: Int32 = 0
         var block = -1
-        var syncedAt: Double
-        /// The curve piece the SOC was last integrated on (empty until then).
-        var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0)
+
+        init(vehicle: Int, charger: Int, arrival: Double, plugIn: Double, departure: Double, socIn: Double,
+             targetSOC: Double, wantedKWh: Double, syncedAt: Double) {
+            self.syncedAt = syncedAt
+            self.plugIn = plugIn
+            self.targetSOC = targetSOC
+            self.vehicle = vehicle
+            self.charger = charger
+            self.arrival = arrival
+            self.departure = departure
+            self.socIn = socIn
+            self.wantedKWh = wantedKWh
+        }
     }
     /// One linear piece of a charging curve: `kW = intercept + slope * soc` on `[lower, upper)`.
     typealias CurvePiece = ChargingCurve.Piece
