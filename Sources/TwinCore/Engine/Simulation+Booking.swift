@@ -19,7 +19,7 @@ extension Simulation {
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
             for i in 0..<viewSlots.count {
                 let slot = viewSlots[i]
-                if sync(slot, to: time, ses, veh) {
+                if sync(slot, to: time, ses, veh, tables) {
                     reachedBuffer.append(slot)
                     if refreshStepS != nil { viewSlots[i] = -1 }
                     continue

@@ -9,8 +9,10 @@ extension Simulation {
     /// - Returns: true when the session reached its target (the caller stops it).
     @discardableResult
     func sync(_ slot: Int, to time: Double) -> Bool {
-        sessions.withUnsafeMutableBufferPointer { ses in
-            vehicles.withUnsafeMutableBufferPointer { veh in sync(slot, to: time, ses, veh) }
+        withHotTables { tables in
+            sessions.withUnsafeMutableBufferPointer { ses in
+                vehicles.withUnsafeMutableBufferPointer { veh in sync(slot, to: time, ses, veh, tables) }
+            }
         }
     }
 
@@ -18,7 +20,7 @@ extension Simulation {
     /// uniqueness check per write). Reads and writes no other copy of them.
     @inline(__always)
     func sync(_ slot: Int, to time: Double, _ sessions: UnsafeMutableBufferPointer<SessionRuntime>,
-              _ vehicles: UnsafeMutableBufferPointer<VehicleRuntime>) -> Bool {
+              _ vehicles: UnsafeMutableBufferPointer<VehicleRuntime>, _ tables: HotTables) -> Bool {
         let from = max(sessions[slot].syncedAt, sessions[slot].plugIn)
         sessions[slot].syncedAt = time
         let powerKW = sessions[slot].powerKW
@@ -27,11 +29,11 @@ extension Simulation {
         let targetSOC = sessions[slot].targetSOC
         let ti = vehicles[v].typeIndex
         var out = charge(&sessions[slot].segment, type: ti, fromSOC: vehicles[v].soc, toSOC: targetSOC, limitKW: powerKW,
-                         durationS: time - from)
+                         durationS: time - from, tables)
         if !out.reachedTarget, targetSOC - out.soc <= 1e-12 {
             // Rounding left the SOC a hair short of the target (the same threshold as at plug-in):
             // it is full, and must not hold its connector waiting for a policy to grant a crumb.
-            out.drawnKWh += (targetSOC - out.soc) * capacities[ti] / efficiencies[ti]
+            out.drawnKWh += (targetSOC - out.soc) * tables.capacities[ti] / tables.efficiencies[ti]
             out.soc = targetSOC
             out.reachedTarget = true
         }
@@ -52,16 +54,16 @@ extension Simulation {
     /// session's cache instead of being searched for, and the closed form is applied once.
     @inline(__always)
     func charge(_ piece: inout CurvePiece, type ti: Int, fromSOC soc: Double, toSOC targetSOC: Double, limitKW: Double,
-                durationS: Double) -> ChargeOutcome {
-        let capacityKWh = capacities[ti], efficiency = efficiencies[ti]
+                durationS: Double, _ tables: HotTables) -> ChargeOutcome {
+        let capacityKWh = tables.capacities[ti], efficiency = tables.efficiencies[ti]
         if soc < targetSOC, limitKW > 0, durationS > 0, capacityKWh > 0, efficiency > 0 {
             var seg = piece
             if !(seg.lower <= soc && soc < seg.upper) {
-                let found = curves[ti].segment(containing: soc)
+                let found = tables.curves[ti].segment(containing: soc)
                 seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
                 piece = seg
             }
-            let k = socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type
+            let k = tables.socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type
             if seg.slope == 0 {
                 // A flat piece (most of a curve) is `Piece.step`'s limit-bound case with the power
                 // min(curve, limit), the same expressions. The step ends within the piece when
@@ -84,8 +86,8 @@ extension Simulation {
                                      reachedTarget: end >= targetSOC)
             }
         }
-        return curves[ti].charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS,
-                                 capacityKWh: capacityKWh, efficiency: efficiency)
+        return tables.curves[ti].charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS,
+                                        capacityKWh: capacityKWh, efficiency: efficiency)
     }
 
     /// SOC of vehicle `v` at `now`, integrating its session without changing state (for views).

@@ -7,6 +7,7 @@ extension Simulation {
         let efficiencies: UnsafeBufferPointer<Double>
         let chargerMaxKW: UnsafeBufferPointer<Double>
         let curveRiseEndSOC: UnsafeBufferPointer<Double>
+        let socPerKWs: UnsafeBufferPointer<Double>
     }
 
     /// Runs `body` over the hot tables (all `let`: they never change during a run).
@@ -17,8 +18,10 @@ extension Simulation {
         try efficiencies.withUnsafeBufferPointer { efficiencies in
         try chargerMaxKW.withUnsafeBufferPointer { chargerMaxKW in
         try curveRiseEndSOC.withUnsafeBufferPointer { curveRiseEndSOC in
+        try socPerKWs.withUnsafeBufferPointer { socPerKWs in
             try body(HotTables(curves: curves, capacities: capacities, efficiencies: efficiencies,
-                               chargerMaxKW: chargerMaxKW, curveRiseEndSOC: curveRiseEndSOC))
+                               chargerMaxKW: chargerMaxKW, curveRiseEndSOC: curveRiseEndSOC, socPerKWs: socPerKWs))
+        }
         }
         }
         }
