@@ -21,6 +21,7 @@ extension Simulation {
                 sessions[slot].drawnKWh += drawn
             }
             sessions[slot].reached = true
+            readyPluggedCount += 1
             sessions[slot].chargeEnd = now
         }
         finishCharging(slot)

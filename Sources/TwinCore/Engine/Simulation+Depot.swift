@@ -92,12 +92,18 @@ extension Simulation {
     /// connector; returns its charger, or -1. A full depot runs this at every arrival over every
     /// plugged session, so the scan reads the buffers directly.
     func evictAnyReady() -> Int {
+        // A depot full of charging vehicles is the common case: nothing to scan for.
+        guard readyPluggedCount > 0 else {
+            assert(!plugged.contains { sessions[$0].reached }, "readyPluggedCount out of step")
+            return -1
+        }
         let first = plugged.withUnsafeBufferPointer { pl in
             sessions.withUnsafeBufferPointer { ses in
                 for slot in pl where ses[slot].reached { return slot }
                 return -1
             }
         }
+        assert(first >= 0, "readyPluggedCount out of step")
         guard first >= 0 else { return -1 }
         let c = sessions[first].charger
         closeSession(first)
@@ -173,6 +179,7 @@ extension Simulation {
         vehicles[v].charger = c
         vehicles[v].session = slot
         vehicles[v].state = session.reached ? .ready : .plugged
+        if session.reached { readyPluggedCount += 1 }
         noteConnectorChange(c)
         chargers[c].used += 1
         freeConnectorCount -= 1
@@ -206,6 +213,7 @@ extension Simulation {
         sync(slot, to: now)
         let v = s.vehicle, c = s.charger
         if recordEvent { record(.unplug, vehicle: v) }
+        if sessions[slot].reached { readyPluggedCount -= 1 }
         sessions[slot].open = false
         sessions[slot].unplug = now
         sessions[slot].socOut = vehicles[v].soc

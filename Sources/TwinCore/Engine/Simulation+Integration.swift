@@ -45,7 +45,10 @@ extension Simulation {
             sessions[slot].chargeEnd = from + out.elapsedS
             intervalDrawnKWh += out.drawnKWh
         }
-        if out.reachedTarget { sessions[slot].reached = true }
+        if out.reachedTarget {
+            sessions[slot].reached = true
+            readyPluggedCount += 1
+        }
         return out.reachedTarget
     }
 

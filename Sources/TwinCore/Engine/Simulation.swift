@@ -131,6 +131,8 @@ public final class Simulation {
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
+    /// Plugged sessions at their target (their connector can be given to an arrival).
+    var readyPluggedCount = 0
     /// Free connectors over all chargers.
     var freeConnectorCount = 0
     /// A behaviour error raised where the engine cannot throw; rethrown by `step()`.
