@@ -291,7 +291,7 @@ extension Simulation {
         let legs = activeLegs[v].count
         let trip = activeLegs[v][leg]
         let ti = vehicles[v].typeIndex
-        let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival))
+        let ambient = scenario.weather.ambientC(at: 0.5 * (trip.departure + trip.arrival), hint: &weatherHint)
         // `VehicleType.tripEnergy(_:ambientC:)` on the same fields.
         let energy = types[ti].tripEnergy(distanceKM: trip.distanceKM, durationS: trip.arrival - trip.departure,
                                           elevationGainM: trip.elevationGainM, elevationLossM: trip.elevationLossM,

@@ -131,6 +131,8 @@ public final class Simulation {
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
+    /// The weather sample index the last trip's ambient temperature was found at.
+    var weatherHint = -1
     /// Plugged sessions at their target (their connector can be given to an arrival).
     var readyPluggedCount = 0
     /// Free connectors over all chargers.
