@@ -17,6 +17,7 @@ extension Simulation {
         vehicles.withUnsafeMutableBufferPointer { veh in
         views.withUnsafeMutableBufferPointer { views in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        vehicleTypeIndex.withUnsafeBufferPointer { typeOf in
             for i in 0..<viewSlots.count {
                 let slot = viewSlots[i]
                 if sync(slot, to: time, ses, veh, tables) {
@@ -30,20 +31,23 @@ extension Simulation {
                     continue
                 }
                 kept += 1
-                let v = ses[slot].vehicle
-                if !(ses[slot].powerKW > 0), !(veh[v].soc < tables.curveRiseEndSOC[veh[v].typeIndex]) {
+                let v = views[i].vehicleIndex
+                let ti = typeOf[v]
+                if !(ses[slot].powerKW > 0), !(views[i].soc < tables.curveRiseEndSOC[ti]) {
                     // Given no power since its view was computed (last tick), the session has the
-                    // same SOC, energy wanted and curve power; off a rising curve only the
-                    // energy-limited power depends on the step (the same expression, same inputs).
+                    // same SOC (the view's: the vehicle's record is not read), energy wanted and
+                    // curve power; off a rising curve only the energy-limited power depends on the
+                    // step (the same expression, same inputs).
                     if stepS != lastViewStepS {
                         views[i].energyLimitedKW = views[i].energyWantedKWh / views[i].efficiency / (stepS / 3600)
                     }
                     continue
                 }
                 Self.refresh(&views[i], with: Self.viewFigures(
-                    soc: veh[v].soc, targetSOC: ses[slot].targetSOC, type: veh[v].typeIndex, charger: ses[slot].charger,
+                    soc: veh[v].soc, targetSOC: ses[slot].targetSOC, type: ti, charger: views[i].chargerIndex,
                     piece: ses[slot].segment, stepS: stepS, tables))
             }
+        }
         }
         }
         }
