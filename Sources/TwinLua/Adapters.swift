@@ -313,9 +313,9 @@ final class LuaBehaviours: DepotBehaviour {
         return v.index
     }
 
-    func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double {
-        let ctx = LuaValue.table(LuaTable(fields: ["vehicle": Self.vehicle(vehicle, chargers: scenario.chargers), "block": Self.block(block),
-                                                   "ambient_c": .number(ambientC)]))
+    func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double, now: Double) throws -> Double {
+        let ctx = LuaValue.table(LuaTable(fields: ["now": .number(now), "vehicle": Self.vehicle(vehicle, chargers: scenario.chargers),
+                                                   "block": Self.block(block), "ambient_c": .number(ambientC)]))
         guard let (p, answer) = try ask("precondition", ctx) else { return 0 }
         guard let s = answer.doubleValue, s >= 0, s.isFinite else {
             throw PluginError("\(p.entry.displayPath): precondition returned \(answer) (seconds >= 0 expected)")

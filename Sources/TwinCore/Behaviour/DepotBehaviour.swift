@@ -55,8 +55,9 @@ public protocol DepotBehaviour: AnyObject {
     func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int?
     /// Vehicle index (into `Scenario.vehicles`, one of `candidates`) for a block; nil = scheduled.
     func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int?
-    /// Seconds before departure during which cabin HVAC runs from the grid while plugged in.
-    func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double
+    /// Seconds before departure during which cabin HVAC runs from the grid while plugged in;
+    /// asked at plug-in (`now`) for the block the vehicle is plugged in for.
+    func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double, now: Double) throws -> Double
     /// Observes a control tick: called once per tick, after the policy's powers are clamped and set,
     /// with the vehicles plugged in then (in charger order; SOC as of `now`). It cannot change the
     /// physics; a throw aborts the run.
@@ -71,7 +72,7 @@ extension DepotBehaviour {
     public func onTick(now: Double, vehicles: [VehicleView]) throws {}
     public func chargerForArrival(vehicle: VehicleView, freeChargers: [ChargerView], now: Double) throws -> Int? { nil }
     public func vehicleForBlock(_ block: BlockView, candidates: [VehicleView], now: Double) throws -> Int? { nil }
-    public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double { 0 }
+    public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double, now: Double) throws -> Double { 0 }
 }
 
 /// First free charger, scheduled vehicle, no preconditioning.
@@ -86,5 +87,7 @@ public final class FixedPreconditioning: DepotBehaviour {
     public let leadS: Double
     public init(leadS: Double) { self.leadS = leadS }
     public var wantsPreconditioning: Bool { true }
-    public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double) throws -> Double { leadS }
+    public func preconditionLeadS(vehicle: VehicleView, block: BlockView, ambientC: Double, now: Double) throws -> Double {
+        leadS
+    }
 }

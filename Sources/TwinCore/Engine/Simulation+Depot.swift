@@ -337,7 +337,7 @@ extension Simulation {
         let departure = blockDepartures[b]
         do {
             let lead = try behaviour.preconditionLeadS(vehicle: vehicleView(v), block: blockView(b),
-                                                       ambientC: scenario.weather.ambientC(at: departure))
+                                                       ambientC: scenario.weather.ambientC(at: departure), now: now)
             if lead > 0 { events.push(time: max(now, departure - lead), kind: .preconditionStart, a: v, b: slot) }
         } catch {
             deferredError = error
