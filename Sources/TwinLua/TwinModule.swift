@@ -310,7 +310,7 @@ enum TwinModule {
         // twin.predict / twin.fit: types are given inline (or as a twin.vehicle_type table); fitted
         // models live for the session unless the CLI attaches its store.
         registerPredictionAPI(on: L, twinModule: twin, vehicleTypeLookup: { [unowned s] name in try? s.vehicleType(named: name) },
-                              modelStore: SessionModelStore(s))
+                              modelStore: SessionModelStore(s), resolvePath: { [unowned s] path in s.resolve(path) })
         registerStoreAPI(on: L, twinModule: twin, session: s)
         let prelude = try L.run(preludeSource, chunkName: "=(twin)")
         guard case .function(let make)? = prelude.first else { throw SessionError("twin prelude failed") }

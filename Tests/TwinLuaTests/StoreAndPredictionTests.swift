@@ -126,6 +126,18 @@ import TwinCore
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A relative `csv` path is read from the session's working directory (as every other file a
+    /// script names), not the process's: the test process runs elsewhere.
+    @Test func fitReadsARelativePathFromTheWorkingDirectory() throws {
+        let dir = makeTempDir()
+        write(Self.syntheticTrips(), to: dir + "/trips.csv")
+        #expect(FileManager.default.currentDirectoryPath != dir)
+        let s = try makeSession(cwd: dir)
+        let out = try s.lua.run("local m = twin.fit.consumption { csv = 'trips.csv', name = 'rel', k = 4 }; return m.name",
+                                chunkName: "=t")
+        #expect(out == [.string("rel")])
+    }
+
     @Test func fittedConsumptionDrivesTripEnergy() throws {
         let dir = makeTempDir()
         write(Self.syntheticTrips(), to: dir + "/trips.csv")

@@ -11,9 +11,12 @@ import TwinCore
 ///   - vehicleTypeLookup: resolves `type = "E12"` (scenario types, stored resources, ...).
 ///   - modelStore: saves fitted models and resolves `model = "name"`; nil: models are not stored,
 ///     and `model` must be given as a model table (what `twin.fit.consumption` returns).
+///   - resolvePath: turns a relative `csv` path into the file to read (the session resolves it
+///     against its working directory, as every other path a script gives); by default as given.
 public func registerPredictionAPI(on state: LuaState, twinModule: LuaRef,
                                   vehicleTypeLookup: @escaping (String) -> VehicleType?,
-                                  modelStore: ConsumptionModelStore?) {
+                                  modelStore: ConsumptionModelStore?,
+                                  resolvePath: @escaping (String) -> String = { $0 }) {
     let predict = state.newTable()
     state.set(predict, .string("time_to_charge"), to: state.function("time_to_charge") { frame in
         let args = try frame.table(at: 1)
@@ -59,7 +62,7 @@ public func registerPredictionAPI(on state: LuaState, twinModule: LuaRef,
             options.validation = .kFold(k: folds, seed: UInt64(try PredictionLua.optionalNumber(args, "seed") ?? 0))
         }
         let model = try PredictionLua.mapping {
-            let records = try TelematicsCSV.read(contentsOf: URL(fileURLWithPath: csv))
+            let records = try TelematicsCSV.read(contentsOf: URL(fileURLWithPath: resolvePath(csv)))
             return try ConsumptionFitter.fit(records.map(ConsumptionSample.init), options: options)
         }
         if let modelStore { try PredictionLua.mapping { try modelStore.save(model) } }
