@@ -91,6 +91,11 @@ func coreBench(buses: Int, chargers: Int, days: Int, keepEverything: Bool, siteL
                      s.chargerUtilisation, s.clamps, s.costTotal))
         print("  events \(sim.eventsProcessed), control ticks \(sim.controlCount), session views \(sim.sessionViewsShown)")
         print(String(format: "  max RSS so far %.0f MiB", maxResidentMiB()))
+        if buses == 1000, days == 365 {
+            // The engine issue's target for this depot (one core; the run, not building the scenario).
+            let met = t3.timeIntervalSince(t2) < 3 && maxResidentMiB() < 1024
+            print("  target: run < 3 s and max RSS < 1 GiB -> \(met ? "met" : "NOT met")")
+        }
     } catch {
         print("\(scenario.name) failed: \(error)")
     }
