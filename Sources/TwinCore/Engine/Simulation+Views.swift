@@ -101,14 +101,6 @@ extension Simulation {
         }
     }
 
-    /// Whether a plugged session is shown to the policy at a tick at `t`: still wanting energy and
-    /// plugged in by then.
-    /// (Takes the session itself: the hot loops read it through the sessions' buffer.)
-    @inline(__always)
-    static func isShown(_ session: SessionRuntime, at t: Double) -> Bool {
-        !session.reached && session.plugIn <= t
-    }
-
     /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
     ///
     /// Views kept from last tick were refreshed by the booking (`bookInterval`), which marked the
