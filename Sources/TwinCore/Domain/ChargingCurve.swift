@@ -109,6 +109,15 @@ extension ChargingCurve {
         /// grows or decays exponentially). `k`: SOC per second per kW drawn.
         @inline(__always)
         func step(from s: Double, target targetSOC: Double, limitKW: Double, k: Double, timeLeft: Double) -> StepEnd {
+            var memo = Expm1Memo()
+            return step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft, memo: &memo)
+        }
+
+        /// `step`, taking `expm1` through `memo`: the engine integrates every session on a curve's
+        /// falling piece over the same interval at a tick, so the same argument comes again and again.
+        @inline(__always)
+        func step(from s: Double, target targetSOC: Double, limitKW: Double, k: Double, timeLeft: Double,
+                  memo: inout Expm1Memo) -> StepEnd {
             var pieceEnd = min(upper, targetSOC)
             if slope != 0 {
                 let crossing = (limitKW - intercept) / slope
@@ -131,12 +140,12 @@ extension ChargingCurve {
                 var need = Double.infinity
                 if cEnd > 0 {
                     let x = slope * (pieceEnd - s) / cStart
-                    if let growth = Self.growthIfSurelyWithin(x: x, kb: kb, timeLeft: timeLeft) {
+                    if let growth = Self.growthIfSurelyWithin(x: x, kb: kb, timeLeft: timeLeft, memo: &memo) {
                         return .within(soc: s + cStart * growth / slope)
                     }
                     need = log1p(x) / kb
                 }
-                if need >= timeLeft { return .within(soc: s + cStart * expm1(kb * timeLeft) / slope) }
+                if need >= timeLeft { return .within(soc: s + cStart * memo.expm1(kb * timeLeft) / slope) }
                 return .pieceEnd(soc: pieceEnd, needS: need)
             }
         }
@@ -157,13 +166,36 @@ extension ChargingCurve {
         /// returned is the one `.within` is computed from, so results are bit for bit the same.
         @inline(__always)
         static func growthIfSurelyWithin(x: Double, kb: Double, timeLeft: Double) -> Double? {
+            var memo = Expm1Memo()
+            return growthIfSurelyWithin(x: x, kb: kb, timeLeft: timeLeft, memo: &memo)
+        }
+
+        /// `growthIfSurelyWithin`, taking `expm1` through `memo`.
+        @inline(__always)
+        static func growthIfSurelyWithin(x: Double, kb: Double, timeLeft: Double, memo: inout Expm1Memo) -> Double? {
             let y = kb * timeLeft
             let size = abs(y)
             guard size >= 0x1p-600, size <= 30, timeLeft >= 0x1p-600, x > -1 else { return nil }
-            let growth = expm1(y)
+            let growth = memo.expm1(y)
             let band = 1e-9 * abs(growth)
             return (y > 0 ? x >= growth + band : x <= growth - band) ? growth : nil
         }
+    }
+}
+
+/// The last `expm1` computed, to answer the same argument again without recomputing it (the same
+/// function of the same bits: the result is identical).
+struct Expm1Memo {
+    private var argument = Double.nan
+    private var value = Double.nan
+
+    @inline(__always)
+    mutating func expm1(_ x: Double) -> Double {
+        if x.bitPattern != argument.bitPattern {
+            argument = x
+            value = Foundation.expm1(x)
+        }
+        return value
     }
 }
 

@@ -83,7 +83,8 @@ extension Simulation {
             }
             // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
             // that step is the whole result.
-            if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS) {
+            if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS,
+                                                memo: &expm1Memo) {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
                                      reachedTarget: end >= targetSOC)

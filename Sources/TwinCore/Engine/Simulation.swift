@@ -131,6 +131,8 @@ public final class Simulation {
     var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
+    /// The last `expm1` of a session's integration (sessions on a curve's falling piece share it at a tick).
+    @exclusivity(unchecked) var expm1Memo = Expm1Memo()
     /// The weather sample index the last trip's ambient temperature was found at.
     var weatherHint = -1
     /// Plugged sessions at their target (their connector can be given to an arrival).
