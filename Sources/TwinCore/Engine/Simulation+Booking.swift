@@ -20,13 +20,7 @@ extension Simulation {
         vehicleTypeIndex.withUnsafeBufferPointer { typeOf in
             for i in 0..<viewSlots.count {
                 let slot = viewSlots[i]
-                // A view shown last tick holds its session's SOC: every integration since (this
-                // pass's, at a target, at an unplug) was written into the view or closed it.
-                let v = views[i].vehicleIndex
-                assert(views[i].soc.bitPattern == veh[v].soc.bitPattern || !ses[slot].open || ses[slot].reached,
-                       "view out of step with its vehicle")
-                if sync(slot, to: time, vehicle: v, soc: views[i].soc, targetSOC: views[i].targetSOC, type: typeOf[v],
-                        ses, veh, tables) {
+                if sync(slot, to: time, ses, veh, tables) {
                     reachedBuffer.append(slot)
                     if refreshStepS != nil { viewSlots[i] = -1 }
                     continue
@@ -37,6 +31,7 @@ extension Simulation {
                     continue
                 }
                 kept += 1
+                let v = views[i].vehicleIndex
                 let ti = typeOf[v]
                 if !(ses[slot].powerKW > 0), !(views[i].soc < tables.curveRiseEndSOC[ti]) {
                     // Given no power since its view was computed (last tick), the session has the

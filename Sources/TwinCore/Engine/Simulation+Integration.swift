@@ -21,24 +21,14 @@ extension Simulation {
     @inline(__always)
     func sync(_ slot: Int, to time: Double, _ sessions: UnsafeMutableBufferPointer<SessionRuntime>,
               _ vehicles: UnsafeMutableBufferPointer<VehicleRuntime>, _ tables: HotTables) -> Bool {
-        let v = sessions[slot].vehicle
-        return sync(slot, to: time, vehicle: v, soc: vehicles[v].soc, targetSOC: sessions[slot].targetSOC,
-                    type: vehicles[v].typeIndex, sessions, vehicles, tables)
-    }
-
-    /// `sync` given what it would read of the vehicle and session: its index `v`, SOC, target and
-    /// type. The booking passes them from the session's view (the same values: a view shown last
-    /// tick holds its vehicle's SOC, see `bookInterval`), read in order as the views are, so the
-    /// integration does not wait on the vehicle's record.
-    @inline(__always)
-    func sync(_ slot: Int, to time: Double, vehicle v: Int, soc: Double, targetSOC: Double, type ti: Int,
-              _ sessions: UnsafeMutableBufferPointer<SessionRuntime>,
-              _ vehicles: UnsafeMutableBufferPointer<VehicleRuntime>, _ tables: HotTables) -> Bool {
         let from = max(sessions[slot].syncedAt, sessions[slot].plugIn)
         sessions[slot].syncedAt = time
         let powerKW = sessions[slot].powerKW
         if sessions[slot].reached || !(powerKW > 0) || !(time > from) { return false }
-        var out = charge(&sessions[slot].segment, type: ti, fromSOC: soc, toSOC: targetSOC, limitKW: powerKW,
+        let v = sessions[slot].vehicle
+        let targetSOC = sessions[slot].targetSOC
+        let ti = vehicles[v].typeIndex
+        var out = charge(&sessions[slot].segment, type: ti, fromSOC: vehicles[v].soc, toSOC: targetSOC, limitKW: powerKW,
                          durationS: time - from, tables)
         if !out.reachedTarget, targetSOC - out.soc <= 1e-12 {
             // Rounding left the SOC a hair short of the target (the same threshold as at plug-in):
