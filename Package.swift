@@ -22,7 +22,7 @@ let package = Package(
 
         // Swift modules; dependency direction as in DESIGN.md.
         .target(name: "LuaHost", dependencies: ["CLuaShim", "CLua"]),
-        .target(name: "TwinCore", swiftSettings: [.unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        .target(name: "TwinCore"),
         .target(name: "TwinLua", dependencies: ["LuaHost", "TwinCore"]),
         .target(name: "TwinStore", dependencies: ["CSQLite", "TwinCore"]),
         .target(name: "TwinCLI", dependencies: ["TwinLua", "TwinStore", "TwinCore", "LuaHost", "CEditLine"]),
