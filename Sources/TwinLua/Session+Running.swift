@@ -79,7 +79,7 @@ extension Session {
             let behaviour: DepotBehaviour = bs.isEmpty ? DefaultBehaviour() : LuaBehaviours(plugins: bs, scenario: sc)
             let sim: Simulation
             do { sim = try Simulation(scenario: sc, policy: pol, behaviour: behaviour, options: runOptions) } catch let e as ScenarioError {
-                throw SessionError("scenario '\(sc.name)': \(e.description)")
+                throw SessionError("scenario '\(sc.name)': \(e.description)", isBadInput: true)
             }
             let flag = cancelFlag
             sim.isCancelled = { flag.pointee != 0 }

@@ -84,6 +84,12 @@ public protocol RunHistory: AnyObject {
 public struct SessionError: Error, CustomStringConvertible {
     public var message: String
     public var traceback: String?
-    public init(_ message: String, traceback: String? = nil) { self.message = message; self.traceback = traceback }
+    /// The input is at fault (a scenario value found bad before the run), not the run.
+    public var isBadInput: Bool
+    public init(_ message: String, traceback: String? = nil, isBadInput: Bool = false) {
+        self.message = message
+        self.traceback = traceback
+        self.isBadInput = isBadInput
+    }
     public var description: String { message }
 }

@@ -56,6 +56,19 @@ import Testing
         #expect(!unknownPolicy.stderr.contains("Fatal error"))
     }
 
+    @Test func aScenarioValueFoundBadBeforeTheRunExitsTwoAndStoresNothing() throws {
+        let dir = try TwinProcess.scratchDirectory()
+        let text = try String(contentsOfFile: TwinProcess.reference("S1.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"site_limit_kw\": 1200.0", with: "\"site_limit_kw\": -5")
+        #expect(text.contains("-5"))
+        try text.write(to: dir.appendingPathComponent("negative.json"), atomically: true, encoding: .utf8)
+        let bad = try TwinProcess.run(["run", "negative.json", "--policy", "llf"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("site_limit_kw: must be >= 0"), "names the field: \(bad.stderr)")
+        let runs = try TwinProcess.run(["runs", "list"], in: dir)
+        #expect(!runs.stdout.contains("failed"), "a bad input is not a failed run: \(runs.stdout)")
+    }
+
     @Test func jsonToStdoutCarriesOnlyTheResult() throws {
         let dir = try TwinProcess.scratchDirectory()
         let run = try TwinProcess.run(["run", TwinProcess.reference("S2.json"), "--policy", "llf", "--format", "json", "-o", "-", "--no-store"], in: dir)

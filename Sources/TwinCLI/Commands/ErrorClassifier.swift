@@ -12,6 +12,8 @@ enum ErrorClassifier {
             return cli
         case let scenario as ScenarioError:
             return .badInput("\(scenario)")
+        case let session as SessionError where session.isBadInput:
+            return .badInput(session.message)
         case let lua as LuaError:
             let text = lua.traceback.map { "\(lua.message)\n\($0)" } ?? lua.message
             return lua.kind == .syntax ? .badInput(lua.message) : .runFailed(text)

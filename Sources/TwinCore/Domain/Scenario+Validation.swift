@@ -105,6 +105,7 @@ extension Scenario {
                 throw fail("\(p()).charger_id", "unknown charger '\(c)'", "use a charger id declared under chargers")
             }
             if let s = v.targetSOC, !(s <= 1) { throw fail("\(p()).target_soc", "must be <= 1", "give a fraction") }
+            if let e = v.requestedKWh, !(e >= 0) { throw fail("\(p()).requested_kwh", "must be >= 0", "give the energy asked for in kWh") }
         }
         if let base = site.baseLoadKW {
             guard base.times.count == base.values.count else {

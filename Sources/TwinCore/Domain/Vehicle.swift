@@ -46,14 +46,19 @@ public struct Visit: Equatable, Sendable, Codable {
     public var targetSOC: Double?
     /// Charger the vehicle must use (nil: the behaviour chooses).
     public var chargerID: String?
+    /// Energy the visit asks for, kWh, when it is more than the battery can take up to
+    /// `targetSOC` (a session-list request beyond a full battery): the session's wanted energy, so
+    /// it counts as unmet, as ACN-Sim counts it. nil: the energy up to the target.
+    public var requestedKWh: Double?
 
     public init(vehicleID: String, arrival: Double, departure: Double, socAtArrival: Double? = nil,
-                targetSOC: Double? = nil, chargerID: String? = nil) {
+                targetSOC: Double? = nil, chargerID: String? = nil, requestedKWh: Double? = nil) {
         self.vehicleID = vehicleID
         self.arrival = arrival
         self.departure = departure
         self.socAtArrival = socAtArrival
         self.targetSOC = targetSOC
         self.chargerID = chargerID
+        self.requestedKWh = requestedKWh
     }
 }

@@ -170,9 +170,12 @@ extension Simulation {
         let target = targetSOC(v)
         let wanted = max(0, (target - soc) * type.usableKWh)
         let slot = sessions.count
+        // A visit may ask for more than the battery takes up to its target: that is what the
+        // session wanted (and did not get), though it stops charging at the target.
+        let requested = vehicles[v].visit >= 0 ? scenario.visits[vehicles[v].visit].requestedKWh.map { max($0, wanted) } : nil
         var session = SessionRuntime(vehicle: v, charger: c, arrival: vehicles[v].arrivalTime,
                                      plugIn: now + scenario.chargers[c].plugInDelayS, departure: departureTime(v),
-                                     socIn: soc, targetSOC: target, wantedKWh: wanted, syncedAt: now)
+                                     socIn: soc, targetSOC: target, wantedKWh: requested ?? wanted, syncedAt: now)
         session.reached = !(wanted > 1e-12 * type.usableKWh)
         if vehicles[v].visit < 0 { session.block = nextBlock(v) ?? -1 }
         sessions.append(session)

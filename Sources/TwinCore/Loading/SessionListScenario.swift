@@ -81,6 +81,20 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
     /// The scenario: one ideal vehicle type per (capacity, max kW), each vehicle a visit on its EVSE
     /// wanting `requested_kwh` (target SOC = initial + requested / capacity).
     public func scenario() throws -> Scenario {
+        // The file's own fields first, so an error names what the user wrote (the scenario's
+        // validation would name the converted fields).
+        guard period_minutes > 0 else {
+            throw ScenarioError("period_minutes", "must be > 0", hint: "give the control period in minutes")
+        }
+        guard horizon_minutes > 0 else {
+            throw ScenarioError("horizon_minutes", "must be > 0", hint: "give the end of the simulation in minutes after minute 0")
+        }
+        guard site_limit_kw >= 0 else {
+            throw ScenarioError("site_limit_kw", "must be >= 0", hint: "give the site's grid limit in kW")
+        }
+        for (i, e) in evses.enumerated() where !(e.max_kw >= 0) {
+            throw ScenarioError("evses[\(i)].max_kw", "must be >= 0", hint: "give the charger's most power in kW")
+        }
         let t0 = originTime
         var types: [VehicleType] = []
         var typeNames: [String: String] = [:]
@@ -97,6 +111,15 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
             guard v.departure_minute >= v.arrival_minute else {
                 throw ScenarioError("vehicles[\(i)].departure_minute", "departure before arrival", hint: "check the session's minutes")
             }
+            guard v.requested_kwh >= 0 else {
+                throw ScenarioError("vehicles[\(i)].requested_kwh", "must be >= 0", hint: "give the energy the session asks for in kWh")
+            }
+            for (field, kw) in [("vehicle_max_kw", v.vehicle_max_kw), ("charger_max_kw", v.charger_max_kw)] where !(kw >= 0) {
+                throw ScenarioError("vehicles[\(i)].\(field)", "must be >= 0", hint: "give the most power in kW")
+            }
+            guard v.initial_soc >= 0, v.initial_soc <= 1 else {
+                throw ScenarioError("vehicles[\(i)].initial_soc", "must be between 0 and 1", hint: "give the SOC on arrival as a fraction")
+            }
             let key = "\(v.battery_capacity_kwh)/\(v.vehicle_max_kw)"
             let typeName: String
             if let existing = typeNames[key] {
@@ -108,9 +131,12 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
                                          curve: .flat(kw: v.vehicle_max_kw), chargingEfficiency: 1))
             }
             fleet.append(Vehicle(id: v.id, typeName: typeName, initialSOC: v.initial_soc, atDepotAtStart: false))
+            // A request beyond a full battery (as ACN-Data has) charges to full and counts as unmet
+            // against the whole request, as in ACN-Sim.
+            let target = v.initial_soc + v.requested_kwh / v.battery_capacity_kwh
             visits.append(Visit(vehicleID: v.id, arrival: t0 + v.arrival_minute * 60, departure: t0 + v.departure_minute * 60,
-                                socAtArrival: v.initial_soc,
-                                targetSOC: v.initial_soc + v.requested_kwh / v.battery_capacity_kwh, chargerID: v.evse_id))
+                                socAtArrival: v.initial_soc, targetSOC: min(1, target), chargerID: v.evse_id,
+                                requestedKWh: target > 1 ? v.requested_kwh : nil))
         }
         // A vehicle's charger_max_kw further limits its EVSE (one vehicle per EVSE in ACN's files).
         var chargerKW = evseMax
