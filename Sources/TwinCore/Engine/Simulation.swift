@@ -18,7 +18,9 @@ public final class Simulation {
 
     // MARK: Clock
     /// Current simulated time, UTC s.
-    public internal(set) var now: Double
+    // Unchecked like the hot arrays below: it is read by nearly every handler, and each checked
+    // read of a class property is a runtime call (swift_beginAccess) the optimizer cannot drop.
+    @exclusivity(unchecked) public internal(set) var now: Double
     /// True once the run has reached its end.
     public internal(set) var isFinished = false
     var failure: String?
@@ -128,13 +130,14 @@ public final class Simulation {
     /// Open sessions, in charger order (the order policies see).
     @exclusivity(unchecked) var plugged: [Int] = []
     /// Vehicles waiting for a charger, in arrival order.
-    var queue: [(vehicle: Int, ticket: Int)] = []
+    @exclusivity(unchecked) var queue: [(vehicle: Int, ticket: Int)] = []
     var queueHead = 0
     var queuedCount = 0
     /// The last `expm1` of a session's integration (sessions on a curve's falling piece share it at a tick).
     @exclusivity(unchecked) var expm1Memo = Expm1Memo()
     /// The weather sample index the last trip's ambient temperature was found at.
-    var weatherHint = -1
+    /// (Unchecked: passed inout at every trip's end, which cost a runtime access check each.)
+    @exclusivity(unchecked) var weatherHint = -1
     /// Plugged sessions at their target (their connector can be given to an arrival).
     var readyPluggedCount = 0
     /// Free connectors over all chargers.
@@ -184,9 +187,9 @@ public final class Simulation {
     @exclusivity(unchecked) var newViewPositions: [Int] = []
     /// Sessions plugged and wanting energy but not shown yet (their plug-in delay may run), in
     /// plug order; `alignViews` moves them into the views once plugged in.
-    var pendingShow: [Int] = []
+    @exclusivity(unchecked) var pendingShow: [Int] = []
     /// Scratch: the sessions shown for the first time this tick, in (charger, slot) order.
-    var newlyShown: [Int] = []
+    @exclusivity(unchecked) var newlyShown: [Int] = []
     /// Last tick's views still shown after this tick's booking (their sessions open and charging).
     var keptViewCount = 0
     /// The step (seconds to the next grid tick) the views were last computed for.
