@@ -84,12 +84,58 @@ public struct ChargingCurve: Equatable, Sendable, Codable {
 }
 
 extension ChargingCurve {
+    /// `segment(containing:)` as a `Piece`, with the curve's values at the piece's ends (for
+    /// `Piece.powerKW(atSOC:)`).
+    @inline(__always)
+    func piece(containing soc: Double) -> Piece {
+        let count = points.count
+        if count == 0 { return Piece(lower: -.infinity, upper: .infinity, intercept: 0, slope: 0, lowerKW: 0, upperKW: 0) }
+        if soc < points[0].soc {
+            let kw = points[0].kw
+            return Piece(lower: -.infinity, upper: points[0].soc, intercept: kw, slope: 0, lowerKW: kw, upperKW: kw)
+        }
+        var i = 1
+        while i < count {
+            let hi = points[i]
+            if soc < hi.soc {
+                let lo = points[i - 1]
+                let slope = (hi.kw - lo.kw) / (hi.soc - lo.soc)
+                return Piece(lower: lo.soc, upper: hi.soc, intercept: lo.kw - slope * lo.soc, slope: slope,
+                             lowerKW: lo.kw, upperKW: hi.kw)
+            }
+            i += 1
+        }
+        let kw = points[count - 1].kw
+        return Piece(lower: points[count - 1].soc, upper: .infinity, intercept: kw, slope: 0, lowerKW: kw, upperKW: kw)
+    }
+}
+
+extension ChargingCurve {
     /// One linear piece of the curve: `kW = intercept + slope * soc` on `[lower, upper)`.
     struct Piece {
         var lower: Double
         var upper: Double
         var intercept: Double
         var slope: Double
+        /// The curve's values at `lower` and `upper` (points of the curve; set by
+        /// `ChargingCurve.piece(containing:)`).
+        var lowerKW: Double
+        var upperKW: Double
+
+        /// `ChargingCurve.powerKW(atSOC:)` at an SOC this piece holds, bit for bit, without
+        /// searching the curve's points; nil when unsure (the caller asks the curve).
+        ///
+        /// On a flat piece that is its intercept (the interpolation adds an exact zero). Strictly
+        /// inside a sloped piece (whose ends are two consecutive points) it is the curve's own
+        /// interpolation between those points, the same expression on the same values. At `lower`
+        /// the curve may answer from its first point instead, so that SOC is left to the curve.
+        @inline(__always)
+        func powerKW(atSOC soc: Double) -> Double? {
+            guard lower <= soc, soc < upper else { return nil }
+            if slope == 0 { return intercept }
+            guard lower < soc else { return nil }
+            return lowerKW + (upperKW - lowerKW) * (soc - lower) / (upper - lower)
+        }
 
         /// How one step of `charge` on this piece ends.
         enum StepEnd {
@@ -242,8 +288,7 @@ extension ChargingCurve {
         var guardCount = 0
         steps: while guardCount < 4 * points.count + 8 {
             guardCount += 1
-            let found = segment(containing: s)
-            let seg = Piece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
+            let seg = piece(containing: s)
             switch seg.step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft) {
             case .stalled:
                 elapsed += timeLeft; timeLeft = 0

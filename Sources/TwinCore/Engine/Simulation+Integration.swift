@@ -62,8 +62,7 @@ extension Simulation {
         if soc < targetSOC, limitKW > 0, durationS > 0, capacityKWh > 0, efficiency > 0 {
             var seg = piece
             if !(seg.lower <= soc && soc < seg.upper) {
-                let found = tables.curves[ti].segment(containing: soc)
-                seg = CurvePiece(lower: found.lower, upper: found.upper, intercept: found.intercept, slope: found.slope)
+                seg = tables.curves[ti].piece(containing: soc)
                 piece = seg
             }
             let k = tables.socPerKWs[ti]  // efficiency / (capacityKWh * 3600), computed once per type

@@ -40,16 +40,15 @@ extension Simulation {
 
     /// What a session shows the policy at a tick `stepS` seconds before the next grid tick.
     ///
-    /// `piece` is the curve piece the session was last integrated on: where it is flat and holds
-    /// `soc`, the curve's value there is its intercept, bit for bit what `powerKW(atSOC:)` returns
-    /// (the interpolation adds an exact zero), without that function's division.
+    /// `piece` is the curve piece the session was last integrated on: where it holds `soc`, the
+    /// curve's value there comes from the piece (`Piece.powerKW(atSOC:)`, bit for bit the curve's),
+    /// without searching the curve's points.
     @inline(__always)
     static func viewFigures(soc: Double, targetSOC: Double, type ti: Int, charger: Int, piece: CurvePiece,
                             stepS: Double, _ tables: HotTables) -> ViewFigures {
         let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
         let wanted = (targetSOC - soc) * capacity
-        let curveKW = piece.slope == 0 && piece.lower <= soc && soc < piece.upper
-            ? piece.intercept : tables.curves[ti].powerKW(atSOC: soc)
+        let curveKW = piece.powerKW(atSOC: soc) ?? tables.curves[ti].powerKW(atSOC: soc)
         let chargerKW = tables.chargerMaxKW[charger]
         var capKW = min(chargerKW, curveKW)
         if soc < tables.curveRiseEndSOC[ti] {

@@ -68,7 +68,7 @@ public final class Simulation {
         var plugIn: Double
         var targetSOC: Double
         /// The curve piece the SOC was last integrated on (empty until then).
-        var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0)
+        var segment = CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0, lowerKW: 0, upperKW: 0)
         var drawnKWh = 0.0
         var chargeEnd: Double? = nil
         var chargeStart: Double? = nil
