@@ -62,30 +62,11 @@ public struct ChargingCurve: Equatable, Sendable, Codable {
         for p in points where p.soc > lo && p.soc < hi { m = max(m, p.kw) }
         return m
     }
-
-    /// The linear piece that holds `soc`: `kW = intercept + slope * soc` on `[lowerSOC, upperSOC)`.
-    @usableFromInline
-    func segment(containing soc: Double) -> (lower: Double, upper: Double, intercept: Double, slope: Double) {
-        let count = points.count
-        if count == 0 { return (-.infinity, .infinity, 0, 0) }
-        if soc < points[0].soc { return (-.infinity, points[0].soc, points[0].kw, 0) }
-        var i = 1
-        while i < count {
-            let hi = points[i]
-            if soc < hi.soc {
-                let lo = points[i - 1]
-                let slope = (hi.kw - lo.kw) / (hi.soc - lo.soc)
-                return (lo.soc, hi.soc, lo.kw - slope * lo.soc, slope)
-            }
-            i += 1
-        }
-        return (points[count - 1].soc, .infinity, points[count - 1].kw, 0)
-    }
 }
 
 extension ChargingCurve {
-    /// `segment(containing:)` as a `Piece`, with the curve's values at the piece's ends (for
-    /// `Piece.powerKW(atSOC:)`).
+    /// The linear piece that holds `soc` (`kW = intercept + slope * soc` on `[lower, upper)`), with
+    /// the curve's values at its ends (for `Piece.powerKW(atSOC:)`).
     @inline(__always)
     func piece(containing soc: Double) -> Piece {
         let count = points.count
@@ -282,14 +263,26 @@ extension ChargingCurve {
             return ChargeOutcome(soc: soc, elapsedS: 0, drawnKWh: 0, reachedTarget: false)
         }
         let k = efficiency / (capacityKWh * 3600)  // SOC per second per kW drawn
+        var memo = Expm1Memo()
+        let first = piece(containing: soc).step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS,
+                                                memo: &memo)
+        return charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS, capacityKWh: capacityKWh,
+                      efficiency: efficiency, k: k, after: first, memo: &memo)
+    }
+
+    /// `charge` from its first step on: `first` is how that step (on the piece holding `soc`, with
+    /// the whole `durationS`) ended. The engine takes that step itself and goes on here only when
+    /// the interval leaves the piece, so the step is not taken twice; the same steps on the same
+    /// values, so the same result, bit for bit. `k`: SOC per second per kW drawn.
+    func charge(fromSOC soc: Double, toSOC targetSOC: Double, limitKW: Double, durationS: Double, capacityKWh: Double,
+                efficiency: Double, k: Double, after first: Piece.StepEnd, memo: inout Expm1Memo) -> ChargeOutcome {
         var s = soc
         var timeLeft = durationS
         var elapsed = 0.0
-        var guardCount = 0
-        steps: while guardCount < 4 * points.count + 8 {
-            guardCount += 1
-            let seg = piece(containing: s)
-            switch seg.step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft) {
+        var step = first
+        var stepCount = 1
+        steps: while true {
+            switch step {
             case .stalled:
                 elapsed += timeLeft; timeLeft = 0
                 break steps
@@ -300,6 +293,11 @@ extension ChargingCurve {
                 s = end; elapsed += need; timeLeft -= need
             }
             if s >= targetSOC { s = targetSOC; break }
+            // At most 4 steps per point (and a few more): a guard against rounding cycling.
+            guard stepCount < 4 * points.count + 8 else { break }
+            stepCount += 1
+            step = piece(containing: s).step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft,
+                                             memo: &memo)
         }
         if s > targetSOC { s = targetSOC }
         let reached = s >= targetSOC

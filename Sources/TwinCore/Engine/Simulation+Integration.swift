@@ -81,13 +81,16 @@ extension Simulation {
                 }
             }
             // The first step of `ChargingCurve.charge`'s loop: if the interval ends on this piece,
-            // that step is the whole result.
-            if case .within(var end) = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS,
-                                                memo: &expm1Memo) {
+            // that step is the whole result; otherwise the curve's steps go on from it.
+            let first = seg.step(from: soc, target: targetSOC, limitKW: limitKW, k: k, timeLeft: durationS, memo: &expm1Memo)
+            if case .within(var end) = first {
                 if end > targetSOC { end = targetSOC }
                 return ChargeOutcome(soc: end, elapsedS: durationS, drawnKWh: (end - soc) * capacityKWh / efficiency,
                                      reachedTarget: end >= targetSOC)
             }
+            return tables.curves[ti].charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS,
+                                            capacityKWh: capacityKWh, efficiency: efficiency, k: k, after: first,
+                                            memo: &expm1Memo)
         }
         return tables.curves[ti].charge(fromSOC: soc, toSOC: targetSOC, limitKW: limitKW, durationS: durationS,
                                         capacityKWh: capacityKWh, efficiency: efficiency)
