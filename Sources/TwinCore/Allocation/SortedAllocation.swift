@@ -14,7 +14,6 @@ extension Allocation {
     public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double, limits: GroupLimits = .none,
                               powerKW: inout [Double], order: inout [Int]) {
         let n = sessions.count
-        resize(&powerKW, n)
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: 0..<n)
         keys.withUnsafeBufferPointer { k in
@@ -25,69 +24,86 @@ extension Allocation {
     }
 
     /// kW left per dispenser and cabinet during a sorted pass (scratch, reused between ticks).
+    ///
+    /// Each array has one slot more than there are groups, +infinity, for the sessions whose
+    /// dispenser or cabinet is not limited: `min(p, +inf)` is `p` to the bit (`min` keeps its first
+    /// argument unless the second is smaller, NaN included), so `give` needs no branch per group and
+    /// gives exactly what skipping the group would.
     struct GroupLeft {
         var charger: [Double] = []
         var cabinet: [Double] = []
+
+        /// Sets each group's kW left to its limit (never negative) and the extra slots to +infinity.
+        /// All groups at once when they are not many more than the sessions (a vectorized pass over
+        /// the limits, about 3 instructions a group against 20 a session), else only those of the
+        /// sessions present: O(n), not O(groups).
+        mutating func reset(_ limits: GroupLimits, for sv: UnsafeBufferPointer<SessionView>) {
+            let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
+            if charger.count != chargers + 1 { charger = Array(repeating: 0, count: chargers + 1) }
+            if cabinet.count != cabinets + 1 { cabinet = Array(repeating: 0, count: cabinets + 1) }
+            limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
+            limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
+            charger.withUnsafeMutableBufferPointer { chargerLeft in
+            cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
+                if chargers + cabinets <= 4 * sv.count {
+                    for c in 0..<chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+                    for k in 0..<cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                } else {
+                    for i in 0..<sv.count {
+                        let c = sv[i].chargerIndex
+                        if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+                        let k = sv[i].cabinetIndex
+                        if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                    }
+                }
+                chargerLeft[chargers] = .infinity
+                cabinetLeft[cabinets] = .infinity
+            }
+            }
+            }
+            }
+        }
     }
 
-    /// Gives each session in `order` the most it may within the site headroom, its dispenser's and
-    /// its cabinet's kW left.
+    /// Gives each session in `order` (a permutation of the indices) the most it may within the
+    /// site headroom, its dispenser's and its cabinet's kW left.
     static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, limits: GroupLimits,
                      left groups: inout GroupLeft, powerKW: inout [Double]) {
-        resize(&powerKW, sessions.count)
-        var left = max(0, headroomKW)
-        if limits.isEmpty {
-            for i in order {
-                let p = min(sessions[i].usefulKW, left)
-                let give = max(0, p)
-                powerKW[i] = give
-                left -= give
-            }
-            return
-        }
-        if groups.charger.count < limits.chargerMaxKW.count {
-            groups.charger.append(contentsOf: repeatElement(0, count: limits.chargerMaxKW.count - groups.charger.count))
-        }
-        if groups.cabinet.count < limits.cabinetMaxKW.count {
-            groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
-        }
+        let n = sessions.count
+        // Every element is written below: only the count changes, no fill pass.
+        if powerKW.count > n { powerKW.removeLast(powerKW.count - n) }
+        if powerKW.count < n { powerKW.append(contentsOf: repeatElement(0, count: n - powerKW.count)) }
+        let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
+        // Without limits every session is given `max(0, min(usefulKW, left))`, even after the site
+        // is used up (a negative or NaN `usefulKW` then gives itself clamped, not a plain 0).
+        let stopWhenUsedUp = !limits.isEmpty
         sessions.withUnsafeBufferPointer { sv in
+        groups.reset(limits, for: sv)
         order.withUnsafeBufferPointer { order in
         powerKW.withUnsafeMutableBufferPointer { out in
-        limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
-        limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
         groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
         groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
-        let chargers = chargerMax.count, cabinets = cabinetMax.count
-        // Only the groups present are reset: O(n), not O(chargers).
-        for i in 0..<sv.count {
-            let c = sv[i].chargerIndex
-            if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
-            let k = sv[i].cabinetIndex
-            if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
-        }
-        var o = 0
-        while o < order.count {
-            let i = order[o]
-            o += 1
-            // With one session per dispenser and no cabinet the extra minima never bind, so the
-            // result is bit-identical to the site-only pass.
-            var p = min(sv[i].usefulKW, left)
-            let c = sv[i].chargerIndex, k = sv[i].cabinetIndex
-            let limitedCharger = c >= 0 && c < chargers, limitedCabinet = k >= 0 && k < cabinets
-            if limitedCharger { p = min(p, chargerLeft[c]) }
-            if limitedCabinet { p = min(p, cabinetLeft[k]) }
-            let give = max(0, p)
-            out[i] = give
-            left -= give
-            if limitedCharger { chargerLeft[c] -= give }
-            if limitedCabinet { cabinetLeft[k] -= give }
-            // The site is used up (a session took exactly what was left): everyone after gets 0.
-            if left == 0 { break }
-        }
-        while o < order.count { out[order[o]] = 0; o += 1 }
-        }
-        }
+            var left = max(0, headroomKW)
+            var o = 0
+            while o < order.count {
+                let i = order[o]
+                o &+= 1
+                // Unsigned: a negative index is out of range too; those not limited take the extra slot.
+                let c = sv[i].chargerIndex, k = sv[i].cabinetIndex
+                let charger = UInt(bitPattern: c) < UInt(chargers) ? c : chargers
+                let cabinet = UInt(bitPattern: k) < UInt(cabinets) ? k : cabinets
+                // With one session per dispenser and no cabinet the extra minima never bind, so the
+                // result is bit-identical to the site-only pass.
+                let p = min(min(min(sv[i].usefulKW, left), chargerLeft[charger]), cabinetLeft[cabinet])
+                let give = max(0, p)
+                out[i] = give
+                left -= give
+                chargerLeft[charger] -= give
+                cabinetLeft[cabinet] -= give
+                // The site is used up (a session took exactly what was left): everyone after gets 0.
+                if stopWhenUsedUp && left == 0 { break }
+            }
+            while o < order.count { out[order[o]] = 0; o &+= 1 }
         }
         }
         }
