@@ -74,9 +74,6 @@ extension Allocation {
         if powerKW.count > n { powerKW.removeLast(powerKW.count - n) }
         if powerKW.count < n { powerKW.append(contentsOf: repeatElement(0, count: n - powerKW.count)) }
         let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
-        // Without limits every session is given `max(0, min(usefulKW, left))`, even after the site
-        // is used up (a negative or NaN `usefulKW` then gives itself clamped, not a plain 0).
-        let stopWhenUsedUp = !limits.isEmpty
         sessions.withUnsafeBufferPointer { sv in
         groups.reset(limits, for: sv)
         order.withUnsafeBufferPointer { order in
@@ -84,6 +81,16 @@ extension Allocation {
         groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
         groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
             var left = max(0, headroomKW)
+            guard !limits.isEmpty else {
+                // No groups: every session is given `max(0, min(usefulKW, left))`, even after the site
+                // is used up (a negative or NaN `usefulKW` then gives itself clamped, not a plain 0).
+                for i in order {
+                    let give = max(0, min(sv[i].usefulKW, left))
+                    out[i] = give
+                    left -= give
+                }
+                return
+            }
             var o = 0
             while o < order.count {
                 let i = order[o]
@@ -101,7 +108,7 @@ extension Allocation {
                 chargerLeft[charger] -= give
                 cabinetLeft[cabinet] -= give
                 // The site is used up (a session took exactly what was left): everyone after gets 0.
-                if stopWhenUsedUp && left == 0 { break }
+                if left == 0 { break }
             }
             while o < order.count { out[order[o]] = 0; o &+= 1 }
         }
@@ -297,14 +304,26 @@ extension Allocation {
             var i = 1
             while i < o.count {
                 let x = o[i], kx = k[x]
-                // The first of o[0..<i] above x: o[0..<i] is sorted, (key, index) a strict order.
-                var lo = 0, hi = i
+                // Most of C is in order already: above the last placed, x stays where it is.
+                let last = o[i &- 1], kLast = k[last]
+                if kx > kLast || (kx == kLast && x > last) { i &+= 1; continue }
+                // The first of o[0..<i - 1] above x (o[i - 1] is): o[0..<i] is sorted, (key, index)
+                // a strict order.
+                var lo = 0, hi = i &- 1
                 while lo < hi {
                     let mid = (lo &+ hi) >> 1, y = o[mid], ky = k[y]
                     if kx < ky || (kx == ky && x < y) { hi = mid } else { lo = mid &+ 1 }
                 }
-                var j = i
-                while j > lo { o[j] = o[j &- 1]; j &-= 1 }
+                // o[lo..<i] moves up one: element by element when few, else as one block (memmove;
+                // the regions overlap), as new sessions arriving together move many.
+                if i &- lo <= 16 {
+                    var j = i
+                    while j > lo { o[j] = o[j &- 1]; j &-= 1 }
+                } else {
+                    let base = o.baseAddress!
+                    UnsafeMutableRawPointer(base + lo + 1).copyMemory(from: base + lo,
+                                                                      byteCount: (i &- lo) * MemoryLayout<Int>.stride)
+                }
                 o[lo] = x
                 moves &+= i &- lo
                 if moves > budget { return false }
