@@ -101,12 +101,14 @@ extension Allocation {
                 let cabinet = UInt(bitPattern: k) < UInt(cabinets) ? k : cabinets
                 // With one session per dispenser and no cabinet the extra minima never bind, so the
                 // result is bit-identical to the site-only pass.
-                let p = min(min(min(sv[i].usefulKW, left), chargerLeft[charger]), cabinetLeft[cabinet])
+                // Read once: the two arrays are distinct, so a write to one never changes the other.
+                let chargerKW = chargerLeft[charger], cabinetKW = cabinetLeft[cabinet]
+                let p = min(min(min(sv[i].usefulKW, left), chargerKW), cabinetKW)
                 let give = max(0, p)
                 out[i] = give
                 left -= give
-                chargerLeft[charger] -= give
-                cabinetLeft[cabinet] -= give
+                chargerLeft[charger] = chargerKW - give
+                cabinetLeft[cabinet] = cabinetKW - give
                 // The site is used up (a session took exactly what was left): everyone after gets 0.
                 if left == 0 { break }
             }
@@ -287,13 +289,29 @@ extension Allocation {
         /// (key, index) order is strict (indices differ), so the result is the one sorted order.
         static func mergeBack(_ out: UnsafeMutableBufferPointer<Int>, count: Int, _ b: UnsafeBufferPointer<Int>,
                               keys k: UnsafeBufferPointer<Double>) {
-            var i = count - 1, j = b.count - 1, m = count + b.count - 1
-            while j >= 0 && i >= 0 {
-                let x = out[i], y = b[j], kx = k[x], ky = k[y]
-                if kx > ky || (kx == ky && x > y) { out[m] = x; i -= 1 } else { out[m] = y; j -= 1 }
-                m -= 1
+            var i = count &- 1, j = b.count &- 1, m = count &+ b.count &- 1
+            if j >= 0 && i >= 0 {
+                // b's current element stays in registers while the first run's larger ones move up
+                // (most steps: b is the shorter run).
+                var y = b[j], ky = k[y]
+                while true {
+                    let x = out[i], kx = k[x]
+                    if kx > ky || (kx == ky && x > y) {
+                        out[m] = x
+                        m &-= 1
+                        i &-= 1
+                        if i < 0 { break }
+                    } else {
+                        out[m] = y
+                        m &-= 1
+                        j &-= 1
+                        if j < 0 { break }
+                        y = b[j]
+                        ky = k[y]
+                    }
+                }
             }
-            while j >= 0 { out[m] = b[j]; j -= 1; m -= 1 }
+            while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is
