@@ -126,7 +126,8 @@ extension Allocation {
     /// is always a permutation of the indices, even with duplicate ids); it falls back to one when
     /// keys are NaN, ids are unusable (negative or above 2^30), or the order moved a lot.
     struct WarmOrder {
-        /// The previous call's order as session ids: `previousIDs[0..<previousCount]`.
+        /// The previous call's order as session ids: `previousIDs[0..<previousCount]` (-1 at the
+        /// positions `scatter` has taken).
         private var previousIDs: [Int] = []
         private var previousCount = 0
         /// Per session id, its position in the previous order (-1: none). Never cleared: a position
@@ -195,7 +196,7 @@ extension Allocation {
                 // Indexing reads one field; iterating would copy each view (and retain its strings).
                 i = sessions.withUnsafeBufferPointer { sv in
                     rankByID.withUnsafeBufferPointer { rank in
-                        previousIDs.withUnsafeBufferPointer { prev in
+                        previousIDs.withUnsafeMutableBufferPointer { prev in
                             slots.withUnsafeMutableBufferPointer { slot in
                                 let ranked = UInt(bitPattern: rank.count)
                                 var i = i
@@ -203,9 +204,12 @@ extension Allocation {
                                     let id = sv[i].sessionID
                                     if UInt(bitPattern: id) >= ranked { break }  // `rankByID` grown below
                                     let r = Int(rank[id])
-                                    // Unsigned, -1 (not seen yet) is out of range too.
-                                    if UInt(bitPattern: r) < previous, prev[r] == id, slot[r] < 0 {
+                                    // Unsigned, -1 (not seen yet) is out of range too. A position is
+                                    // taken once: its id is then cleared (-1, never an id), so a second
+                                    // session with that id counts as new.
+                                    if UInt(bitPattern: r) < previous, prev[r] == id {
                                         slot[r] = i
+                                        prev[r] = -1
                                     } else {
                                         slot[next] = i
                                         next &+= 1
