@@ -85,6 +85,24 @@ import Testing
         }
     }
 
+    /// The merge sort used for a large rest, alone: any length, many ties, against a full sort.
+    @Test func mergeSortMatchesAFullSort() {
+        var rng = SplitMix64(seed: 7)
+        for n in [0, 1, 2, 15, 16, 17, 33, 49, 100, 257] {
+            for _ in 0..<20 {
+                let keys = (0..<n).map { _ in rng.next() % 3 == 0 ? 1.0 : rng.uniform(0, 10) }
+                var items = Array(0..<n).shuffled(using: &rng), spare = Array(repeating: 0, count: n)
+                keys.withUnsafeBufferPointer { k in
+                    items.withUnsafeMutableBufferPointer { o in
+                        spare.withUnsafeMutableBufferPointer { s in Allocation.WarmOrder.mergeSort(o, spare: s, keys: k) }
+                    }
+                }
+                let views = (0..<n).map { Self.view(id: $0 + 1) }
+                #expect(items == Self.fullSort(views, keys), "n \(n)")
+            }
+        }
+    }
+
     /// An empty tick and back: nothing is carried over wrongly.
     @Test func emptyTickInBetween() {
         var warm = Allocation.WarmOrder()

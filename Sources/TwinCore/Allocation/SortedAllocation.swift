@@ -280,7 +280,14 @@ extension Allocation {
             }
             // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
-            guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
+            let rest = UnsafeMutableBufferPointer(rebasing: c[0..<nc])
+            if nc > 48 {
+                // Many new sessions at once (buses back together): O(C log C), not O(C^2) moves.
+                // B's buffer has room for C after B until C is merged into it.
+                mergeSort(rest, spare: UnsafeMutableBufferPointer(rebasing: b[nb..<nb + nc]), keys: k)
+            } else {
+                guard insertionSort(rest, keys: k, budget: budget) else { return false }
+            }
             // B and C (few) first, in B's buffer (room for both), so A's tail moves once, not twice.
             mergeBack(b, count: nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)
             mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb + nc]), keys: k)
@@ -316,6 +323,29 @@ extension Allocation {
                 }
             }
             while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
+        }
+
+        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least half as long) as scratch: an
+        /// insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
+        /// when they are already in order.
+        static func mergeSort(_ o: UnsafeMutableBufferPointer<Int>, spare: UnsafeMutableBufferPointer<Int>,
+                              keys k: UnsafeBufferPointer<Double>) {
+            let n = o.count
+            if n <= 16 { _ = insertionSort(o, keys: k, budget: .max); return }
+            let h = n / 2
+            mergeSort(UnsafeMutableBufferPointer(rebasing: o[0..<h]), spare: spare, keys: k)
+            mergeSort(UnsafeMutableBufferPointer(rebasing: o[h..<n]), spare: spare, keys: k)
+            let x = o[h &- 1], y = o[h]
+            if k[x] < k[y] || (k[x] == k[y] && x < y) { return }
+            // The first half moves to `spare`; the merge writes at `m < j`, never ahead of its reads.
+            for i in 0..<h { spare[i] = o[i] }
+            var i = 0, j = h, m = 0
+            while i < h && j < n {
+                let x = spare[i], y = o[j]
+                if k[y] < k[x] || (k[y] == k[x] && y < x) { o[m] = y; j &+= 1 } else { o[m] = x; i &+= 1 }
+                m &+= 1
+            }
+            while i < h { o[m] = spare[i]; i &+= 1; m &+= 1 }
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is
