@@ -62,6 +62,47 @@ import Testing
         }
     }
 
+    /// Many sessions arriving together (buses back at the depot) with random keys, ties included:
+    /// the rest is sorted by insertion with long block moves, and still matches a full sort.
+    @Test func manyArrivalsAtOnce() {
+        var rng = SplitMix64(seed: 99)
+        var warm = Allocation.WarmOrder()
+        var order: [Int] = []
+        var ids = Array(1...40), keys = (0..<40).map { _ in rng.uniform(0, 100) }
+        var nextID = 41
+        for tick in 0..<40 {
+            let arriving = [0, 1, 150, 300][Int(rng.next() % 4)]
+            for _ in 0..<arriving {
+                let i = Int(rng.next() % UInt64(ids.count + 1))
+                ids.insert(nextID, at: i); nextID += 1
+                keys.insert(rng.next() % 5 == 0 ? 50 : rng.uniform(0, 100), at: i)
+            }
+            for i in keys.indices { keys[i] -= rng.next() % 3 == 0 ? 0 : rng.uniform(0, 5) }
+            let views = ids.map { Self.view(id: $0) }
+            warm.sort(views, keys: keys, into: &order)
+            #expect(order == Self.fullSort(views, keys), "tick \(tick)")
+            while ids.count > 200 { let i = Int(rng.next() % UInt64(ids.count)); ids.remove(at: i); keys.remove(at: i) }
+        }
+    }
+
+    /// The merge sort used for a large rest, alone: any length, many ties, against a full sort.
+    @Test func mergeSortMatchesAFullSort() {
+        var rng = SplitMix64(seed: 7)
+        for n in [0, 1, 2, 15, 16, 17, 33, 49, 100, 257] {
+            for _ in 0..<20 {
+                let keys = (0..<n).map { _ in rng.next() % 3 == 0 ? 1.0 : rng.uniform(0, 10) }
+                var items = Array(0..<n).shuffled(using: &rng), spare = Array(repeating: 0, count: n)
+                keys.withUnsafeBufferPointer { k in
+                    items.withUnsafeMutableBufferPointer { o in
+                        spare.withUnsafeMutableBufferPointer { s in Allocation.WarmOrder.mergeSort(o, spare: s, keys: k) }
+                    }
+                }
+                let views = (0..<n).map { Self.view(id: $0 + 1) }
+                #expect(items == Self.fullSort(views, keys), "n \(n)")
+            }
+        }
+    }
+
     /// An empty tick and back: nothing is carried over wrongly.
     @Test func emptyTickInBetween() {
         var warm = Allocation.WarmOrder()

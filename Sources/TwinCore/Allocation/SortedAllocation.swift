@@ -14,7 +14,6 @@ extension Allocation {
     public static func sorted(_ sessions: [SessionView], keys: [Double], headroomKW: Double, limits: GroupLimits = .none,
                               powerKW: inout [Double], order: inout [Int]) {
         let n = sessions.count
-        resize(&powerKW, n)
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: 0..<n)
         keys.withUnsafeBufferPointer { k in
@@ -25,69 +24,95 @@ extension Allocation {
     }
 
     /// kW left per dispenser and cabinet during a sorted pass (scratch, reused between ticks).
+    ///
+    /// Each array has one slot more than there are groups, +infinity, for the sessions whose
+    /// dispenser or cabinet is not limited: `min(p, +inf)` is `p` to the bit (`min` keeps its first
+    /// argument unless the second is smaller, NaN included), so `give` needs no branch per group and
+    /// gives exactly what skipping the group would.
     struct GroupLeft {
         var charger: [Double] = []
         var cabinet: [Double] = []
+
+        /// Sets each group's kW left to its limit (never negative) and the extra slots to +infinity.
+        /// All groups at once when they are not many more than the sessions (a vectorized pass over
+        /// the limits, about 3 instructions a group against 20 a session), else only those of the
+        /// sessions present: O(n), not O(groups).
+        mutating func reset(_ limits: GroupLimits, for sv: UnsafeBufferPointer<SessionView>) {
+            let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
+            if charger.count != chargers + 1 { charger = Array(repeating: 0, count: chargers + 1) }
+            if cabinet.count != cabinets + 1 { cabinet = Array(repeating: 0, count: cabinets + 1) }
+            limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
+            limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
+            charger.withUnsafeMutableBufferPointer { chargerLeft in
+            cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
+                if chargers + cabinets <= 4 * sv.count {
+                    for c in 0..<chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+                    for k in 0..<cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                } else {
+                    for i in 0..<sv.count {
+                        let c = sv[i].chargerIndex
+                        if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+                        let k = sv[i].cabinetIndex
+                        if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                    }
+                }
+                chargerLeft[chargers] = .infinity
+                cabinetLeft[cabinets] = .infinity
+            }
+            }
+            }
+            }
+        }
     }
 
-    /// Gives each session in `order` the most it may within the site headroom, its dispenser's and
-    /// its cabinet's kW left.
+    /// Gives each session in `order` (a permutation of the indices) the most it may within the
+    /// site headroom, its dispenser's and its cabinet's kW left.
     static func give(_ sessions: [SessionView], inOrder order: [Int], headroomKW: Double, limits: GroupLimits,
                      left groups: inout GroupLeft, powerKW: inout [Double]) {
-        resize(&powerKW, sessions.count)
-        var left = max(0, headroomKW)
-        if limits.isEmpty {
-            for i in order {
-                let p = min(sessions[i].usefulKW, left)
-                let give = max(0, p)
-                powerKW[i] = give
-                left -= give
-            }
-            return
-        }
-        if groups.charger.count < limits.chargerMaxKW.count {
-            groups.charger.append(contentsOf: repeatElement(0, count: limits.chargerMaxKW.count - groups.charger.count))
-        }
-        if groups.cabinet.count < limits.cabinetMaxKW.count {
-            groups.cabinet.append(contentsOf: repeatElement(0, count: limits.cabinetMaxKW.count - groups.cabinet.count))
-        }
+        let n = sessions.count
+        // Every element is written below: only the count changes, no fill pass.
+        if powerKW.count > n { powerKW.removeLast(powerKW.count - n) }
+        if powerKW.count < n { powerKW.append(contentsOf: repeatElement(0, count: n - powerKW.count)) }
+        let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
         sessions.withUnsafeBufferPointer { sv in
+        groups.reset(limits, for: sv)
         order.withUnsafeBufferPointer { order in
         powerKW.withUnsafeMutableBufferPointer { out in
-        limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
-        limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
         groups.charger.withUnsafeMutableBufferPointer { chargerLeft in
         groups.cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
-        let chargers = chargerMax.count, cabinets = cabinetMax.count
-        // Only the groups present are reset: O(n), not O(chargers).
-        for i in 0..<sv.count {
-            let c = sv[i].chargerIndex
-            if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
-            let k = sv[i].cabinetIndex
-            if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
-        }
-        var o = 0
-        while o < order.count {
-            let i = order[o]
-            o += 1
-            // With one session per dispenser and no cabinet the extra minima never bind, so the
-            // result is bit-identical to the site-only pass.
-            var p = min(sv[i].usefulKW, left)
-            let c = sv[i].chargerIndex, k = sv[i].cabinetIndex
-            let limitedCharger = c >= 0 && c < chargers, limitedCabinet = k >= 0 && k < cabinets
-            if limitedCharger { p = min(p, chargerLeft[c]) }
-            if limitedCabinet { p = min(p, cabinetLeft[k]) }
-            let give = max(0, p)
-            out[i] = give
-            left -= give
-            if limitedCharger { chargerLeft[c] -= give }
-            if limitedCabinet { cabinetLeft[k] -= give }
-            // The site is used up (a session took exactly what was left): everyone after gets 0.
-            if left == 0 { break }
-        }
-        while o < order.count { out[order[o]] = 0; o += 1 }
-        }
-        }
+            var left = max(0, headroomKW)
+            guard !limits.isEmpty else {
+                // No groups: every session is given `max(0, min(usefulKW, left))`, even after the site
+                // is used up (a negative or NaN `usefulKW` then gives itself clamped, not a plain 0).
+                for i in order {
+                    let give = max(0, min(sv[i].usefulKW, left))
+                    out[i] = give
+                    left -= give
+                }
+                return
+            }
+            var o = 0
+            while o < order.count {
+                let i = order[o]
+                o &+= 1
+                // Unsigned: a negative index is out of range too; those not limited take the extra slot.
+                let c = sv[i].chargerIndex, k = sv[i].cabinetIndex
+                let charger = UInt(bitPattern: c) < UInt(chargers) ? c : chargers
+                let cabinet = UInt(bitPattern: k) < UInt(cabinets) ? k : cabinets
+                // With one session per dispenser and no cabinet the extra minima never bind, so the
+                // result is bit-identical to the site-only pass.
+                // Read once: the two arrays are distinct, so a write to one never changes the other.
+                let chargerKW = chargerLeft[charger], cabinetKW = cabinetLeft[cabinet]
+                let p = min(min(min(sv[i].usefulKW, left), chargerKW), cabinetKW)
+                let give = max(0, p)
+                out[i] = give
+                left -= give
+                chargerLeft[charger] = chargerKW - give
+                cabinetLeft[cabinet] = cabinetKW - give
+                // The site is used up (a session took exactly what was left): everyone after gets 0.
+                if left == 0 { break }
+            }
+            while o < order.count { out[order[o]] = 0; o &+= 1 }
         }
         }
         }
@@ -101,7 +126,8 @@ extension Allocation {
     /// is always a permutation of the indices, even with duplicate ids); it falls back to one when
     /// keys are NaN, ids are unusable (negative or above 2^30), or the order moved a lot.
     struct WarmOrder {
-        /// The previous call's order as session ids: `previousIDs[0..<previousCount]`.
+        /// The previous call's order as session ids: `previousIDs[0..<previousCount]` (-1 at the
+        /// positions `scatter` has taken).
         private var previousIDs: [Int] = []
         private var previousCount = 0
         /// Per session id, its position in the previous order (-1: none). Never cleared: a position
@@ -170,7 +196,7 @@ extension Allocation {
                 // Indexing reads one field; iterating would copy each view (and retain its strings).
                 i = sessions.withUnsafeBufferPointer { sv in
                     rankByID.withUnsafeBufferPointer { rank in
-                        previousIDs.withUnsafeBufferPointer { prev in
+                        previousIDs.withUnsafeMutableBufferPointer { prev in
                             slots.withUnsafeMutableBufferPointer { slot in
                                 let ranked = UInt(bitPattern: rank.count)
                                 var i = i
@@ -178,9 +204,12 @@ extension Allocation {
                                     let id = sv[i].sessionID
                                     if UInt(bitPattern: id) >= ranked { break }  // `rankByID` grown below
                                     let r = Int(rank[id])
-                                    // Unsigned, -1 (not seen yet) is out of range too.
-                                    if UInt(bitPattern: r) < previous, prev[r] == id, slot[r] < 0 {
+                                    // Unsigned, -1 (not seen yet) is out of range too. A position is
+                                    // taken once: its id is then cleared (-1, never an id), so a second
+                                    // session with that id counts as new.
+                                    if UInt(bitPattern: r) < previous, prev[r] == id {
                                         slot[r] = i
+                                        prev[r] = -1
                                     } else {
                                         slot[next] = i
                                         next &+= 1
@@ -251,7 +280,14 @@ extension Allocation {
             }
             // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
-            guard insertionSort(UnsafeMutableBufferPointer(rebasing: c[0..<nc]), keys: k, budget: budget) else { return false }
+            let rest = UnsafeMutableBufferPointer(rebasing: c[0..<nc])
+            if nc > 48 {
+                // Many new sessions at once (buses back together): O(C log C), not O(C^2) moves.
+                // B's buffer has room for C after B until C is merged into it.
+                mergeSort(rest, spare: UnsafeMutableBufferPointer(rebasing: b[nb..<nb + nc]), keys: k)
+            } else {
+                guard insertionSort(rest, keys: k, budget: budget) else { return false }
+            }
             // B and C (few) first, in B's buffer (room for both), so A's tail moves once, not twice.
             mergeBack(b, count: nb, UnsafeBufferPointer(rebasing: c[0..<nc]), keys: k)
             mergeBack(o, count: na, UnsafeBufferPointer(rebasing: b[0..<nb + nc]), keys: k)
@@ -264,13 +300,52 @@ extension Allocation {
         /// (key, index) order is strict (indices differ), so the result is the one sorted order.
         static func mergeBack(_ out: UnsafeMutableBufferPointer<Int>, count: Int, _ b: UnsafeBufferPointer<Int>,
                               keys k: UnsafeBufferPointer<Double>) {
-            var i = count - 1, j = b.count - 1, m = count + b.count - 1
-            while j >= 0 && i >= 0 {
-                let x = out[i], y = b[j], kx = k[x], ky = k[y]
-                if kx > ky || (kx == ky && x > y) { out[m] = x; i -= 1 } else { out[m] = y; j -= 1 }
-                m -= 1
+            var i = count &- 1, j = b.count &- 1, m = count &+ b.count &- 1
+            if j >= 0 && i >= 0 {
+                // b's current element stays in registers while the first run's larger ones move up
+                // (most steps: b is the shorter run).
+                var y = b[j], ky = k[y]
+                while true {
+                    let x = out[i], kx = k[x]
+                    if kx > ky || (kx == ky && x > y) {
+                        out[m] = x
+                        m &-= 1
+                        i &-= 1
+                        if i < 0 { break }
+                    } else {
+                        out[m] = y
+                        m &-= 1
+                        j &-= 1
+                        if j < 0 { break }
+                        y = b[j]
+                        ky = k[y]
+                    }
+                }
             }
-            while j >= 0 { out[m] = b[j]; j -= 1; m -= 1 }
+            while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
+        }
+
+        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least half as long) as scratch: an
+        /// insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
+        /// when they are already in order.
+        static func mergeSort(_ o: UnsafeMutableBufferPointer<Int>, spare: UnsafeMutableBufferPointer<Int>,
+                              keys k: UnsafeBufferPointer<Double>) {
+            let n = o.count
+            if n <= 16 { _ = insertionSort(o, keys: k, budget: .max); return }
+            let h = n / 2
+            mergeSort(UnsafeMutableBufferPointer(rebasing: o[0..<h]), spare: spare, keys: k)
+            mergeSort(UnsafeMutableBufferPointer(rebasing: o[h..<n]), spare: spare, keys: k)
+            let x = o[h &- 1], y = o[h]
+            if k[x] < k[y] || (k[x] == k[y] && x < y) { return }
+            // The first half moves to `spare`; the merge writes at `m < j`, never ahead of its reads.
+            for i in 0..<h { spare[i] = o[i] }
+            var i = 0, j = h, m = 0
+            while i < h && j < n {
+                let x = spare[i], y = o[j]
+                if k[y] < k[x] || (k[y] == k[x] && y < x) { o[m] = y; j &+= 1 } else { o[m] = x; i &+= 1 }
+                m &+= 1
+            }
+            while i < h { o[m] = spare[i]; i &+= 1; m &+= 1 }
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is
@@ -281,14 +356,26 @@ extension Allocation {
             var i = 1
             while i < o.count {
                 let x = o[i], kx = k[x]
-                // The first of o[0..<i] above x: o[0..<i] is sorted, (key, index) a strict order.
-                var lo = 0, hi = i
+                // Most of C is in order already: above the last placed, x stays where it is.
+                let last = o[i &- 1], kLast = k[last]
+                if kx > kLast || (kx == kLast && x > last) { i &+= 1; continue }
+                // The first of o[0..<i - 1] above x (o[i - 1] is): o[0..<i] is sorted, (key, index)
+                // a strict order.
+                var lo = 0, hi = i &- 1
                 while lo < hi {
                     let mid = (lo &+ hi) >> 1, y = o[mid], ky = k[y]
                     if kx < ky || (kx == ky && x < y) { hi = mid } else { lo = mid &+ 1 }
                 }
-                var j = i
-                while j > lo { o[j] = o[j &- 1]; j &-= 1 }
+                // o[lo..<i] moves up one: element by element when few, else as one block (memmove;
+                // the regions overlap), as new sessions arriving together move many.
+                if i &- lo <= 16 {
+                    var j = i
+                    while j > lo { o[j] = o[j &- 1]; j &-= 1 }
+                } else {
+                    let base = o.baseAddress!
+                    UnsafeMutableRawPointer(base + lo + 1).copyMemory(from: base + lo,
+                                                                      byteCount: (i &- lo) * MemoryLayout<Int>.stride)
+                }
                 o[lo] = x
                 moves &+= i &- lo
                 if moves > budget { return false }
