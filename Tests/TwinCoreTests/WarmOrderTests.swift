@@ -91,7 +91,8 @@ import Testing
         for n in [0, 1, 2, 15, 16, 17, 33, 49, 100, 257] {
             for _ in 0..<20 {
                 let keys = (0..<n).map { _ in rng.next() % 3 == 0 ? 1.0 : rng.uniform(0, 10) }
-                var items = Array(0..<n).shuffled(using: &rng), spare = Array(repeating: 0, count: n)
+                // The spare at its documented minimum, (n + 1) / 2.
+                var items = Array(0..<n).shuffled(using: &rng), spare = Array(repeating: 0, count: (n + 1) / 2)
                 keys.withUnsafeBufferPointer { k in
                     items.withUnsafeMutableBufferPointer { o in
                         spare.withUnsafeMutableBufferPointer { s in Allocation.WarmOrder.mergeSort(o, spare: s, keys: k) }

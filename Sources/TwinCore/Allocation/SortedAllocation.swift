@@ -325,7 +325,7 @@ extension Allocation {
             while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
         }
 
-        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least half as long) as scratch: an
+        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least `(o.count + 1) / 2` long) as scratch: an
         /// insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
         /// when they are already in order.
         static func mergeSort(_ o: UnsafeMutableBufferPointer<Int>, spare: UnsafeMutableBufferPointer<Int>,
@@ -337,15 +337,9 @@ extension Allocation {
             mergeSort(UnsafeMutableBufferPointer(rebasing: o[h..<n]), spare: spare, keys: k)
             let x = o[h &- 1], y = o[h]
             if k[x] < k[y] || (k[x] == k[y] && x < y) { return }
-            // The first half moves to `spare`; the merge writes at `m < j`, never ahead of its reads.
-            for i in 0..<h { spare[i] = o[i] }
-            var i = 0, j = h, m = 0
-            while i < h && j < n {
-                let x = spare[i], y = o[j]
-                if k[y] < k[x] || (k[y] == k[x] && y < x) { o[m] = y; j &+= 1 } else { o[m] = x; i &+= 1 }
-                m &+= 1
-            }
-            while i < h { o[m] = spare[i]; i &+= 1; m &+= 1 }
+            // The second half moves to `spare` and merges back in from the end (`mergeBack`).
+            for j in h..<n { spare[j &- h] = o[j] }
+            mergeBack(o, count: h, UnsafeBufferPointer(rebasing: spare[0..<n &- h]), keys: k)
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is

@@ -133,15 +133,9 @@ extension ChargingCurve {
         /// most `timeLeft` seconds: ends at the piece's end, split where the limit and the curve cross
         /// (at most once on a linear piece), classified by its midpoint (robust against rounding at
         /// the crossing itself) as limit-bound (SOC rises linearly) or curve-bound (the curve's value
-        /// grows or decays exponentially). `k`: SOC per second per kW drawn.
-        @inline(__always)
-        func step(from s: Double, target targetSOC: Double, limitKW: Double, k: Double, timeLeft: Double) -> StepEnd {
-            var memo = Expm1Memo()
-            return step(from: s, target: targetSOC, limitKW: limitKW, k: k, timeLeft: timeLeft, memo: &memo)
-        }
-
-        /// `step`, taking `expm1` through `memo`: the engine integrates every session on a curve's
-        /// falling piece over the same interval at a tick, so the same argument comes again and again.
+        /// grows or decays exponentially). `k`: SOC per second per kW drawn. `expm1` is taken through
+        /// `memo`: the engine integrates every session on a curve's falling piece over the same
+        /// interval at a tick, so the same argument comes again and again.
         @inline(__always)
         func step(from s: Double, target targetSOC: Double, limitKW: Double, k: Double, timeLeft: Double,
                   memo: inout Expm1Memo) -> StepEnd {
