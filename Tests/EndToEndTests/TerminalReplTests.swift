@@ -54,6 +54,14 @@ import Testing
             return false
         }
 
+        /// The screen offset just past the first `needle` after `offset` (the screen's end if none).
+        func offset(after needle: String, from offset: Int) -> Int {
+            let current = text
+            guard current.count > offset,
+                  let range = current.dropFirst(offset).range(of: needle) else { return current.count }
+            return current.distance(from: current.startIndex, to: range.upperBound)
+        }
+
         func close() {
             if process.isRunning { process.terminate() }
             output.fileHandleForReading.readabilityHandler = nil
@@ -106,6 +114,11 @@ import Testing
         mark = terminal.text.count
         terminal.type("sim.now < s[\"end\"]\n")
         #expect(terminal.waitFor("true", after: mark), "stopped before the end: \(terminal.text)")
+        // Ctrl-D must reach a prompt that is reading: typed while the REPL is still busy, the
+        // pty's cooked line discipline takes it as its own end-of-file mark, which the raw-mode
+        // read that follows never sees (CI once lost it so).
+        let answered = terminal.offset(after: "true", from: mark)
+        #expect(terminal.waitFor("twin> ", after: answered), "prompt after the answer: \(terminal.text)")
 
         // Ctrl-D at an empty prompt quits. The same 20 s and more as every wait above: with the
         // whole suite running on two cores the REPL's exit once took over 10 s.
