@@ -17,36 +17,49 @@ extension Simulation {
         vehicles.withUnsafeMutableBufferPointer { veh in
         views.withUnsafeMutableBufferPointer { views in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
-        vehicleTypeIndex.withUnsafeBufferPointer { typeOf in
+        hot.withUnsafeMutableBufferPointer { hot in
+        viewPos.withUnsafeMutableBufferPointer { viewPos in
             for i in 0..<viewSlots.count {
-                let slot = viewSlots[i]
-                if sync(slot, to: time, ses, veh, tables) {
+                if !hot[i].fresh {
+                    // The records hold the session (an event released it since the last tick).
+                    let slot = viewSlots[i]
+                    if !ses[slot].open || ses[slot].reached {
+                        // Closed or at its target: `sync` only moves its clock; no longer shown.
+                        if sync(slot, to: time, ses, veh, tables) { reachedBuffer.append(slot) }
+                        if refreshStepS != nil { viewSlots[i] = -1 }
+                        continue
+                    }
+                    hot[i] = Self.loadHot(slot, ses, veh)
+                    viewPos[slot] = Int32(i)
+                }
+                if syncHot(&hot[i], to: time, tables) {
+                    // At its target: it leaves the views, its records take over.
+                    let slot = viewSlots[i]
+                    hot[i].fresh = false
+                    viewPos[slot] = -1
+                    Self.writeBack(hot[i], reached: true, ses, veh)
                     reachedBuffer.append(slot)
                     if refreshStepS != nil { viewSlots[i] = -1 }
                     continue
                 }
                 guard let stepS = refreshStepS else { continue }
-                guard ses[slot].open, !ses[slot].reached else {
-                    viewSlots[i] = -1  // no longer shown: `alignViews` drops it
-                    continue
-                }
+                // Open and not at its target (a fresh entry always is).
                 kept += 1
-                let v = views[i].vehicleIndex
-                let ti = typeOf[v]
-                if !(ses[slot].powerKW > 0), !(views[i].soc < tables.curveRiseEndSOC[ti]) {
+                let ti = Int(hot[i].typeIndex)
+                if !(hot[i].powerKW > 0), !(views[i].soc < tables.curveRiseEndSOC[ti]) {
                     // Given no power since its view was computed (last tick), the session has the
-                    // same SOC (the view's: the vehicle's record is not read), energy wanted and
-                    // curve power; off a rising curve only the energy-limited power depends on the
-                    // step (the same expression, same inputs).
+                    // same SOC (the view's), energy wanted and curve power; off a rising curve only
+                    // the energy-limited power depends on the step (the same expression, same inputs).
                     if stepS != lastViewStepS {
                         views[i].energyLimitedKW = views[i].energyWantedKWh / views[i].efficiency / (stepS / 3600)
                     }
                     continue
                 }
                 Self.refresh(&views[i], with: Self.viewFigures(
-                    soc: veh[v].soc, targetSOC: ses[slot].targetSOC, type: ti, charger: views[i].chargerIndex,
-                    piece: ses[slot].segment, stepS: stepS, tables))
+                    soc: hot[i].soc, targetSOC: hot[i].targetSOC, type: ti, charger: views[i].chargerIndex,
+                    piece: hot[i].segment, stepS: stepS, tables))
             }
+        }
         }
         }
         }
@@ -100,10 +113,12 @@ extension Simulation {
             views.withUnsafeBufferPointer { views in
                 viewSlots.withUnsafeBufferPointer { viewSlots in
                     sessions.withUnsafeBufferPointer { sessions in
+                        hot.withUnsafeBufferPointer { hot in
                         for i in 0..<viewSlots.count {
-                            let kw = sessions[viewSlots[i]].powerKW
+                            let kw = hot[i].fresh ? hot[i].powerKW : sessions[viewSlots[i]].powerKW
                             granted += kw
                             instant += min(kw, views[i].vehicleMaxKW)
+                        }
                         }
                     }
                 }

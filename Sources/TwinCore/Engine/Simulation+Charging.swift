@@ -5,6 +5,7 @@ extension Simulation {
     /// someone waits.
     func targetReached(slot: Int, generation: Int32) {
         guard slot < sessions.count else { return }
+        releaseHot(slot: slot)
         let s = sessions[slot]
         guard s.open, s.generation == generation, s.powerKW > 0 else { return }
         sync(slot, to: now)
@@ -29,6 +30,7 @@ extension Simulation {
 
     /// A session at its target stops drawing; a waiting vehicle takes the charger.
     func finishCharging(_ slot: Int) {
+        releaseHot(slot: slot)
         sessions[slot].powerKW = 0
         sessions[slot].generation &+= 1
         let v = sessions[slot].vehicle

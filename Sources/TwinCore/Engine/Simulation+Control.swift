@@ -56,14 +56,21 @@ extension Simulation {
         let stepHours = (nextGrid - t) / 3600 * (1 + 1e-9)
         withHotTables { tables in
         sessions.withUnsafeMutableBufferPointer { ses in
-        vehicles.withUnsafeBufferPointer { vehicles in
+        vehicles.withUnsafeMutableBufferPointer { veh in
+        hot.withUnsafeMutableBufferPointer { hot in
+        viewPos.withUnsafeMutableBufferPointer { viewPos in
         views.withUnsafeBufferPointer { views in
         viewSlots.withUnsafeBufferPointer { viewSlots in
         requests.withUnsafeBufferPointer { requests in
             for i in 0..<viewSlots.count {
                 let slot = viewSlots[i], kw = requests[i]
-                ses[slot].powerKW = kw
-                ses[slot].generation &+= 1
+                if !hot[i].fresh {
+                    // Released since the booking (a policy asked about the vehicle): reload it.
+                    hot[i] = Self.loadHot(slot, ses, veh)
+                    viewPos[slot] = Int32(i)
+                }
+                hot[i].powerKW = kw
+                hot[i].generation &+= 1
                 granted += kw
                 instant += min(kw, views[i].vehicleMaxKW)
                 // Drawn power never exceeds kw: if even kw until the next tick cannot deliver what
@@ -72,17 +79,18 @@ extension Simulation {
                 // Tested first, it is rarely false and so predicted well, unlike `kw > 0` (waiting
                 // and charging sessions interleave); with kw = 0 it holds (a view wants energy).
                 if views[i].energyWantedKWh > kw * stepHours * views[i].efficiency || !(kw > 0) { continue }
-                let v = views[i].vehicleIndex
-                let ti = vehicles[v].typeIndex
-                let soc = vehicles[v].soc, targetSOC = ses[slot].targetSOC
+                let ti = Int(hot[i].typeIndex)
+                let soc = hot[i].soc, targetSOC = hot[i].targetSOC
                 let capacity = tables.capacities[ti], efficiency = tables.efficiencies[ti]
                 let toTarget = tables.curves[ti].timeToChargeS(fromSOC: soc, toSOC: targetSOC, limitKW: kw,
                                                                capacityKWh: capacity, efficiency: efficiency)
                 let at = t + toTarget
                 if at < nextGrid, at <= end {
-                    events.push(time: at, kind: .targetReached, a: slot, b: Int(ses[slot].generation))
+                    events.push(time: at, kind: .targetReached, a: slot, b: Int(hot[i].generation))
                 }
             }
+        }
+        }
         }
         }
         }
@@ -189,6 +197,7 @@ extension Simulation {
     /// Sets a session's power from now, recording a change and scheduling the instant it reaches
     /// its target if that comes before the next tick.
     func setPower(slot: Int, kw: Double, nextGrid: Double) {
+        releaseHot(slot: slot)
         let old = sessions[slot].powerKW
         sessions[slot].powerKW = kw
         sessions[slot].generation &+= 1

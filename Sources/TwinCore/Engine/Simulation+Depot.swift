@@ -211,6 +211,7 @@ extension Simulation {
 
     /// Closes a session: the vehicle leaves the charger now.
     func closeSession(_ slot: Int, recordEvent: Bool = true) {
+        releaseHot(slot: slot)
         let s = sessions[slot]
         guard s.open else { return }
         sync(slot, to: now)
@@ -248,6 +249,7 @@ extension Simulation {
     func leave(_ v: Int) {
         let slot = vehicles[v].session
         if slot >= 0 {
+            releaseHot(slot: slot)
             let c = sessions[slot].charger
             if !sessions[slot].reached { requestControl() }
             closeSession(slot)

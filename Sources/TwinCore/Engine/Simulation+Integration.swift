@@ -9,7 +9,8 @@ extension Simulation {
     /// - Returns: true when the session reached its target (the caller stops it).
     @discardableResult
     func sync(_ slot: Int, to time: Double) -> Bool {
-        withHotTables { tables in
+        releaseHot(slot: slot)
+        return withHotTables { tables in
             sessions.withUnsafeMutableBufferPointer { ses in
                 vehicles.withUnsafeMutableBufferPointer { veh in sync(slot, to: time, ses, veh, tables) }
             }
@@ -98,6 +99,7 @@ extension Simulation {
 
     /// SOC of vehicle `v` at `now`, integrating its session without changing state (for views).
     func currentSOC(_ v: Int) -> Double {
+        releaseHot(vehicle: v)
         let slot = vehicles[v].session
         guard slot >= 0 else { return vehicles[v].soc }
         let s = sessions[slot]

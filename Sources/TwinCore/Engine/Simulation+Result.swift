@@ -1,6 +1,7 @@
 extension Simulation {
     /// Builds the `RunResult` from the finished state.
     func makeResult() -> RunResult {
+        releaseAllHot()
         let s = scenario
         var sum = summary
         var drawn = 0.0, stored = 0.0

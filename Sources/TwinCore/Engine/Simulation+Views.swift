@@ -79,13 +79,17 @@ extension Simulation {
         guard !newViewPositions.isEmpty else { return }
         withHotTables { tables in
         views.withUnsafeMutableBufferPointer { views in
-        sessions.withUnsafeBufferPointer { sessions in
-        vehicles.withUnsafeBufferPointer { vehicles in
+        hot.withUnsafeMutableBufferPointer { hot in
+        sessions.withUnsafeMutableBufferPointer { sessions in
+        vehicles.withUnsafeMutableBufferPointer { vehicles in
             for k in newViewPositions {
                 let slot = viewSlots[k]
+                // From now on the hot entry holds the session's per-tick state.
+                let h = Self.loadHot(slot, sessions, vehicles)
+                hot[k] = h
                 let v = sessions[slot].vehicle, charger = sessions[slot].charger, ti = vehicles[v].typeIndex
-                let f = Self.viewFigures(soc: vehicles[v].soc, targetSOC: sessions[slot].targetSOC, type: ti,
-                                         charger: charger, piece: sessions[slot].segment, stepS: stepS, tables)
+                let f = Self.viewFigures(soc: h.soc, targetSOC: h.targetSOC, type: ti,
+                                         charger: charger, piece: h.segment, stepS: stepS, tables)
                 views[k] = SessionView(
                     sessionID: slot + 1, vehicleIndex: v, chargerIndex: charger, cabinetIndex: chargers[charger].cabinet,
                     vehicleID: vehicleIDs[v], chargerID: chargerIDs[charger], arrival: sessions[slot].arrival,
@@ -94,6 +98,7 @@ extension Simulation {
                     vehicleMaxKW: f.vehicleMaxKW, efficiency: tables.efficiencies[ti], capacityKWh: tables.capacities[ti],
                     energyLimitedKW: f.energyLimitedKW)
             }
+        }
         }
         }
         }
@@ -123,13 +128,17 @@ extension Simulation {
         if views.count < shown {
             views.append(contentsOf: repeatElement(blank, count: shown - views.count))
             viewSlots.append(contentsOf: repeatElement(-1, count: shown - viewSlots.count))
+            hot.append(contentsOf: repeatElement(.empty, count: shown - hot.count))
         }
         let size = views.count
         views.withUnsafeMutableBufferPointer { vb in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
+        hot.withUnsafeMutableBufferPointer { hot in
         newlyShown.withUnsafeBufferPointer { newlyShown in
         sessions.withUnsafeBufferPointer { sessions in
             let base = vb.baseAddress!
+            // The hot entries move with their views, a run at a time (plain values: one memmove).
+            let hotBase = hot.baseAddress!
             // Compaction. Invariant: [0, k) and [r, size) initialized, [k, r) not.
             var k = 0
             var r = 0
@@ -144,6 +153,7 @@ extension Simulation {
                 while e < old, viewSlots[e] >= 0 { e += 1 }
                 if k != r {
                     (base + k).moveInitialize(from: base + r, count: e - r)
+                    (hotBase + k).update(from: hotBase + r, count: e - r)
                     for j in r..<e { viewSlots[k + j - r] = viewSlots[j] }
                 }
                 k += e - r
@@ -158,7 +168,10 @@ extension Simulation {
             var p = shown - 1
             var run = 0
             func flushRun() {
-                if run > 0, i != p { (base + p + 1).moveInitialize(from: base + i + 1, count: run) }
+                if run > 0, i != p {
+                    (base + p + 1).moveInitialize(from: base + i + 1, count: run)
+                    (hotBase + p + 1).update(from: hotBase + i + 1, count: run)
+                }
                 run = 0
             }
             while j >= 0 {
@@ -173,6 +186,7 @@ extension Simulation {
                     flushRun()
                     (base + p).initialize(to: blank)
                     viewSlots[p] = slot
+                    hot[p] = .empty  // `buildNewViews` loads it
                     newViewPositions.append(p)
                     j -= 1
                 }
@@ -186,10 +200,13 @@ extension Simulation {
         }
         }
         }
+        }
         if views.count > shown {
             views.removeLast(views.count - shown)
             viewSlots.removeLast(viewSlots.count - shown)
+            hot.removeLast(hot.count - shown)
         }
+        indexShownSessions()
         return (shown, shown > 0 || waiting)
     }
 

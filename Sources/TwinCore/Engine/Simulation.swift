@@ -183,6 +183,10 @@ public final class Simulation {
     var pendingGridTick = -Double.infinity
     @exclusivity(unchecked) var views: [SessionView] = []
     @exclusivity(unchecked) var viewSlots: [Int] = []
+    /// Per view, the per-tick state of its session (`HotSession`; in step with `viewSlots`).
+    @exclusivity(unchecked) var hot: [HotSession] = []
+    /// Per session slot, the position of its fresh hot entry, or -1 (see `releaseHot`).
+    @exclusivity(unchecked) var viewPos: [Int32] = []
     /// Positions in `views` of sessions shown for the first time this tick (scratch).
     @exclusivity(unchecked) var newViewPositions: [Int] = []
     /// Sessions plugged and wanting energy but not shown yet (their plug-in delay may run), in
@@ -368,6 +372,7 @@ public final class Simulation {
     /// The vehicle with this id as it is now, or nil.
     public func vehicle(_ id: String) -> VehicleStatus? {
         guard let i = vehicleIndexByID[id] else { return nil }
+        releaseHot(vehicle: i)
         let v = vehicles[i]
         var power = 0.0
         if v.session >= 0 {
@@ -439,6 +444,7 @@ public final class Simulation {
 
     func record(_ kind: EventRecord.Kind, vehicle v: Int, soc: Double? = nil, powerKW: Double = 0) {
         guard options.keepEvents else { return }
+        releaseHot(vehicle: v)  // reads the vehicle's SOC
         let c = vehicles[v].charger
         eventRecords.append(EventRecord(time: now, kind: kind, vehicleID: scenario.vehicles[v].id,
                                         chargerID: c >= 0 ? scenario.chargers[c].id : nil,
