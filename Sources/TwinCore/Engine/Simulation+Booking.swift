@@ -32,7 +32,7 @@ extension Simulation {
                     hot[i] = Self.loadHot(slot, ses, veh)
                     viewPos[slot] = Int32(i)
                 }
-                if syncHot(&hot[i], to: time, tables) {
+                if syncHot(&hot[i], to: time, ses, tables) {
                     // At its target: it leaves the views, its records take over.
                     let slot = viewSlots[i]
                     hot[i].fresh = false

@@ -27,12 +27,17 @@ extension Simulation {
         var segment: CurvePiece
         var sessionDrawnKWh: Double
         var vehicleDrawnKWh: Double
-        var chargeStart: Double?
-        var chargeEnd: Double?
+        /// The session's `chargeEnd` when `hasChargeEnd` (not an optional: it keeps the entry at
+        /// 128 bytes, two cache lines).
+        var chargeEnd: Double
         var slot: Int32
         var vehicle: Int32
         var typeIndex: Int32
         var generation: Int32
+        var hasChargeEnd: Bool
+        /// Whether the session has a `chargeStart` (set once, at its first draw, straight in its
+        /// record: it is not needed here).
+        var started: Bool
         /// True while this entry, not the records, holds the session's state.
         var fresh: Bool
 
@@ -40,8 +45,8 @@ extension Simulation {
         static let empty = HotSession(
             from: 0, powerKW: 0, soc: 0, targetSOC: 0,
             segment: CurvePiece(lower: .nan, upper: .nan, intercept: 0, slope: 0, lowerKW: 0, upperKW: 0),
-            sessionDrawnKWh: 0, vehicleDrawnKWh: 0, chargeStart: nil, chargeEnd: nil, slot: -1, vehicle: -1,
-            typeIndex: 0, generation: 0, fresh: false)
+            sessionDrawnKWh: 0, vehicleDrawnKWh: 0, chargeEnd: 0, slot: -1, vehicle: -1, typeIndex: 0,
+            generation: 0, hasChargeEnd: false, started: false, fresh: false)
     }
 
     /// The hot entry of session `slot` read from its records (fresh).
@@ -53,9 +58,9 @@ extension Simulation {
             from: max(sessions[slot].syncedAt, sessions[slot].plugIn), powerKW: sessions[slot].powerKW,
             soc: vehicles[v].soc, targetSOC: sessions[slot].targetSOC, segment: sessions[slot].segment,
             sessionDrawnKWh: sessions[slot].drawnKWh, vehicleDrawnKWh: vehicles[v].drawnKWh,
-            chargeStart: sessions[slot].chargeStart, chargeEnd: sessions[slot].chargeEnd, slot: Int32(slot),
-            vehicle: Int32(v), typeIndex: Int32(vehicles[v].typeIndex), generation: sessions[slot].generation,
-            fresh: true)
+            chargeEnd: sessions[slot].chargeEnd ?? 0, slot: Int32(slot), vehicle: Int32(v),
+            typeIndex: Int32(vehicles[v].typeIndex), generation: sessions[slot].generation,
+            hasChargeEnd: sessions[slot].chargeEnd != nil, started: sessions[slot].chargeStart != nil, fresh: true)
     }
 
     /// Writes a hot entry into its session's and vehicle's records (`reached`: it reached its target).
@@ -67,8 +72,7 @@ extension Simulation {
         sessions[slot].powerKW = h.powerKW
         sessions[slot].segment = h.segment
         sessions[slot].drawnKWh = h.sessionDrawnKWh
-        sessions[slot].chargeStart = h.chargeStart
-        sessions[slot].chargeEnd = h.chargeEnd
+        if h.hasChargeEnd { sessions[slot].chargeEnd = h.chargeEnd }
         sessions[slot].generation = h.generation
         if reached { sessions[slot].reached = true }
         vehicles[v].soc = h.soc
@@ -106,7 +110,8 @@ extension Simulation {
     /// A fresh entry is open and not at its target (one reaching it is written back as it leaves).
     /// - Returns: true when the session reached its target (the caller writes it back as reached).
     @inline(__always)
-    func syncHot(_ h: inout HotSession, to time: Double, _ tables: HotTables) -> Bool {
+    func syncHot(_ h: inout HotSession, to time: Double, _ sessions: UnsafeMutableBufferPointer<SessionRuntime>,
+                 _ tables: HotTables) -> Bool {
         let from = h.from
         // `syncedAt = time`; shown, the session was plugged in before `time`, so this is also
         // `max(syncedAt, plugIn)`.
@@ -127,20 +132,25 @@ extension Simulation {
         if out.drawnKWh > 0 {
             h.vehicleDrawnKWh += out.drawnKWh
             h.sessionDrawnKWh += out.drawnKWh
-            if h.chargeStart == nil { h.chargeStart = from }
+            if !h.started {
+                h.started = true
+                sessions[Int(h.slot)].chargeStart = from
+            }
             h.chargeEnd = from + out.elapsedS
+            h.hasChargeEnd = true
             intervalDrawnKWh += out.drawnKWh
         }
         if out.reachedTarget { readyPluggedCount += 1 }
         return out.reachedTarget
     }
 
-    /// Points `viewPos` of every shown session at its position (after the views moved).
-    func indexShownSessions() {
+    /// Points `viewPos` of the sessions shown at `start` and after at their positions (after the
+    /// views moved; those before `start` kept theirs).
+    func indexShownSessions(from start: Int) {
         if viewPos.count < sessions.count { viewPos.append(contentsOf: repeatElement(-1, count: sessions.count - viewPos.count)) }
         viewPos.withUnsafeMutableBufferPointer { viewPos in
             viewSlots.withUnsafeBufferPointer { viewSlots in
-                for i in 0..<viewSlots.count { viewPos[viewSlots[i]] = Int32(i) }
+                for i in start..<viewSlots.count { viewPos[viewSlots[i]] = Int32(i) }
             }
         }
     }

@@ -131,6 +131,8 @@ extension Simulation {
             hot.append(contentsOf: repeatElement(.empty, count: shown - hot.count))
         }
         let size = views.count
+        // Views before this position keep their place (their sessions' `viewPos` holds).
+        var firstMoved = shown
         views.withUnsafeMutableBufferPointer { vb in
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
         hot.withUnsafeMutableBufferPointer { hot in
@@ -145,6 +147,7 @@ extension Simulation {
             if kept == old { k = old; r = old }
             while r < size {
                 guard r < old, viewSlots[r] >= 0 else {
+                    if r < firstMoved { firstMoved = r }
                     (base + r).deinitialize(count: 1)
                     r += 1
                     continue
@@ -206,7 +209,8 @@ extension Simulation {
             viewSlots.removeLast(viewSlots.count - shown)
             hot.removeLast(hot.count - shown)
         }
-        indexShownSessions()
+        // New views take positions in decreasing order: the last is the first.
+        indexShownSessions(from: min(firstMoved, newViewPositions.last ?? shown))
         return (shown, shown > 0 || waiting)
     }
 
