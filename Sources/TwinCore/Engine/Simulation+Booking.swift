@@ -9,7 +9,13 @@ extension Simulation {
     /// pass over them saves reading every session and vehicle twice per tick.
     func bookInterval(to time: Double, refreshStepS: Double? = nil) {
         reachedBuffer.removeAll(keepingCapacity: true)
-        var kept = 0
+        // Views dropped (counted rather than those kept: a drop is rare, and a counter written in
+        // the loop at every view costs a load and a store each).
+        var dropped = 0
+        let refreshing = refreshStepS != nil
+        let stepS = refreshStepS ?? 0
+        let stepChanged = stepS != lastViewStepS
+        let n = viewSlots.count
         // Only sessions the last control gave power can have drawn since (later plug-ins start at
         // 0 kW; closed sessions were brought up to date when they closed).
         withHotTables { tables in
@@ -19,14 +25,17 @@ extension Simulation {
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
         hot.withUnsafeMutableBufferPointer { hot in
         viewPos.withUnsafeMutableBufferPointer { viewPos in
-            for i in 0..<viewSlots.count {
+            for i in 0..<n {
                 if !hot[i].fresh {
                     // The records hold the session (an event released it since the last tick).
                     let slot = viewSlots[i]
                     if !ses[slot].open || ses[slot].reached {
                         // Closed or at its target: `sync` only moves its clock; no longer shown.
                         if sync(slot, to: time, ses, veh, tables) { reachedBuffer.append(slot) }
-                        if refreshStepS != nil { viewSlots[i] = -1 }
+                        if refreshing {
+                            viewSlots[i] = -1
+                            dropped += 1
+                        }
                         continue
                     }
                     hot[i] = Self.loadHot(slot, ses, veh)
@@ -39,18 +48,20 @@ extension Simulation {
                     viewPos[slot] = -1
                     Self.writeBack(hot[i], reached: true, ses, veh)
                     reachedBuffer.append(slot)
-                    if refreshStepS != nil { viewSlots[i] = -1 }
+                    if refreshing {
+                        viewSlots[i] = -1
+                        dropped += 1
+                    }
                     continue
                 }
-                guard let stepS = refreshStepS else { continue }
-                // Open and not at its target (a fresh entry always is).
-                kept += 1
+                // Kept: open and not at its target (a fresh entry always is).
+                if !refreshing { continue }
                 let ti = Int(hot[i].typeIndex)
                 if !(hot[i].powerKW > 0), !(views[i].soc < tables.curveRiseEndSOC[ti]) {
                     // Given no power since its view was computed (last tick), the session has the
                     // same SOC (the view's), energy wanted and curve power; off a rising curve only
                     // the energy-limited power depends on the step (the same expression, same inputs).
-                    if stepS != lastViewStepS {
+                    if stepChanged {
                         views[i].energyLimitedKW = views[i].energyWantedKWh / views[i].efficiency / (stepS / 3600)
                     }
                     continue
@@ -66,7 +77,7 @@ extension Simulation {
         }
         }
         }
-        keptViewCount = kept
+        keptViewCount = refreshing ? n - dropped : 0
         let t0 = lastBooking
         let dt = time - t0
         if dt > 0 {
