@@ -55,3 +55,12 @@ import Testing
         }
     }
 }
+
+@Suite struct HotSessionLayoutTests {
+    /// Two cache lines an entry; what every view reads at a tick in the first 48 bytes.
+    @Test func layout() {
+        #expect(MemoryLayout<Simulation.HotSession>.stride == 128)
+        #expect(MemoryLayout<Simulation.HotSession>.offset(of: \.targetSOC)! == 40)
+        #expect(MemoryLayout<Simulation.HotSession>.offset(of: \.fresh)! < 16)
+    }
+}

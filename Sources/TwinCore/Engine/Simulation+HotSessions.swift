@@ -16,6 +16,18 @@ import Foundation
 extension Simulation {
     /// What the per-tick passes read and write of one shown session (see the extension's note).
     struct HotSession {
+        // Stored in this order on purpose: what every view reads at a tick (setting its power,
+        // booking one given none) comes first, in 48 bytes; what only a charging session's
+        // integration reads (its curve piece, energy drawn) comes after.
+        var slot: Int32
+        var typeIndex: Int32
+        var generation: Int32
+        /// True while this entry, not the records, holds the session's state.
+        var fresh: Bool
+        /// Whether the session has a `chargeStart` (set once, at its first draw, straight in its
+        /// record: it is not needed here).
+        var started: Bool
+        var hasChargeEnd: Bool
         /// `max(syncedAt, plugIn)`: the time the session is integrated from. (`syncedAt` is read
         /// nowhere else, and a shown session is plugged in, so writing this back as `syncedAt` keeps
         /// every later `max(syncedAt, plugIn)` the same.)
@@ -30,16 +42,27 @@ extension Simulation {
         /// The session's `chargeEnd` when `hasChargeEnd` (not an optional: it keeps the entry at
         /// 128 bytes, two cache lines).
         var chargeEnd: Double
-        var slot: Int32
         var vehicle: Int32
-        var typeIndex: Int32
-        var generation: Int32
-        var hasChargeEnd: Bool
-        /// Whether the session has a `chargeStart` (set once, at its first draw, straight in its
-        /// record: it is not needed here).
-        var started: Bool
-        /// True while this entry, not the records, holds the session's state.
-        var fresh: Bool
+
+        init(from: Double, powerKW: Double, soc: Double, targetSOC: Double, segment: CurvePiece,
+             sessionDrawnKWh: Double, vehicleDrawnKWh: Double, chargeEnd: Double, slot: Int32, vehicle: Int32,
+             typeIndex: Int32, generation: Int32, hasChargeEnd: Bool, started: Bool, fresh: Bool) {
+            self.slot = slot
+            self.typeIndex = typeIndex
+            self.generation = generation
+            self.fresh = fresh
+            self.started = started
+            self.hasChargeEnd = hasChargeEnd
+            self.from = from
+            self.powerKW = powerKW
+            self.soc = soc
+            self.targetSOC = targetSOC
+            self.segment = segment
+            self.sessionDrawnKWh = sessionDrawnKWh
+            self.vehicleDrawnKWh = vehicleDrawnKWh
+            self.chargeEnd = chargeEnd
+            self.vehicle = vehicle
+        }
 
         /// An entry holding nothing (`fresh` false: never written back).
         static let empty = HotSession(
