@@ -25,6 +25,9 @@ extension Simulation {
         viewSlots.withUnsafeMutableBufferPointer { viewSlots in
         hot.withUnsafeMutableBufferPointer { hot in
         viewPos.withUnsafeMutableBufferPointer { viewPos in
+            // Copies of the buffers (the closures get them inout): held in registers, they are not
+            // reloaded from memory at every view after each call or write the loop makes.
+            let (ses, veh, views, viewSlots, hot, viewPos) = (ses, veh, views, viewSlots, hot, viewPos)
             for i in 0..<n {
                 if !hot[i].fresh {
                     // The records hold the session (an event released it since the last tick).
