@@ -7,6 +7,9 @@ import Foundation
 /// is a gather over five or six cache lines per session (the records are large and in plug-in and
 /// vehicle order, the views in charger order). `hot[i]` holds what those passes read and write of
 /// the session shown at `views[i]`, next to it in the same order, so the passes stream.
+/// (`alignViews` moves the entries with the views, a run at a time. Entries left in place in a
+/// pool of their own, reached through an index per view, cost fewer instructions but ran slower:
+/// the passes then gather from the pool in random order.)
 ///
 /// Ownership: while `hot[i].fresh`, `hot[i]` is the authority for the fields it holds, and the
 /// records may be behind. Anything else that reads or writes those fields of a session (events,
