@@ -147,23 +147,28 @@ extension Allocation {
         }
     }
 
-    /// Sorts session indices by (key, index) starting from the previous call's order, matched by
-    /// `sessionID`: the order changes little between ticks, so sorting it is about linear.
-    /// The result is the same as a full sort (the comparison is a strict total order, and the start
-    /// is always a permutation of the indices, even with duplicate ids); it falls back to one when
-    /// keys are NaN, ids are unusable (negative or above 2^30), or the order moved a lot.
+    /// Sorts session indices by (key, index) starting from the previous call's order: the order
+    /// changes little between ticks, so sorting it is about linear.
+    ///
+    /// The previous order is carried over by index. The engine keeps its views in a fixed order,
+    /// removing the sessions that left and inserting the new ones (a few a tick), so one walk over
+    /// the previous and the current ids side by side matches them (`match`: no lookup by id,
+    /// nothing to reset). The result is the same as a full sort whatever the sessions: the
+    /// comparison is a strict total order and the start is always a permutation of the indices
+    /// (a session the walk does not match counts as new, even with duplicate or reordered ids).
+    /// It falls back to a full sort when keys are NaN or the order moved a lot.
     struct WarmOrder {
-        /// The previous call's order as session ids: `previousIDs[0..<previousCount]` (-1 at the
-        /// positions `scatter` has taken).
-        private var previousIDs: [Int] = []
+        /// The previous call's order, as that call's session indices: `previousOrder[0..<previousCount]`.
+        private var previousOrder: [Int] = []
         private var previousCount = 0
-        /// Per session id, its position in the previous order (-1: none). Never cleared: a position
-        /// counts only if `previousIDs` holds the id there, so ids that left, were reused or came
-        /// twice cost no reset pass.
-        private var rankByID: [Int32] = []
-        /// Per previous position, this call's index of the session there, then (from
-        /// `previousCount` on) the new sessions; -1 where empty. All -1 between calls.
-        private var slots: [Int] = []
+        /// Per previous index, that session's id (what `match` walks by).
+        private var previousIDs: [Int] = []
+        /// The same for this call (filled by `match`), swapped with the previous ones at the end.
+        private var currentIDs: [Int] = []
+        /// Per previous index, this call's index of that session, -1 if it left.
+        private var moved: [Int] = []
+        /// This call's indices of the sessions `match` found no previous one for, ascending.
+        private var arrived: [Int] = []
         /// Scratch for `splitSortMerge`: the second run (then merged with the rest) and the rest.
         private var runB: [Int] = []
         private var runC: [Int] = []
@@ -173,31 +178,27 @@ extension Allocation {
             // `order` is written through a pointer: sized to `n`, growing or shrinking by the few
             // sessions that came or left, not rebuilt.
             if order.count > n { order.removeLast(order.count - n) }
-            if order.count < n { order.append(contentsOf: repeatElement(0, count: n - order.count)) }
-            if previousIDs.count < n { previousIDs.append(contentsOf: repeatElement(0, count: n - previousIDs.count)) }
-            if slots.count < previousCount + n {
-                slots.append(contentsOf: repeatElement(-1, count: previousCount + n - slots.count))
-            }
-            if runB.count < n {
-                runB.append(contentsOf: repeatElement(0, count: n - runB.count))
-                runC.append(contentsOf: repeatElement(0, count: n - runC.count))
-            }
-            var sorted = false
-            let used = scatter(sessions)
-            if used >= 0 {
-                sorted = keys.withUnsafeBufferPointer { k in
-                    slots.withUnsafeMutableBufferPointer { slot in
-                        order.withUnsafeMutableBufferPointer { o in
-                            runB.withUnsafeMutableBufferPointer { b in
-                                runC.withUnsafeMutableBufferPointer { c in
-                                    let start = UnsafeMutableBufferPointer(rebasing: slot[0..<used])
-                                    let done = Self.splitSortMerge(start, into: o, keys: k, b: b, c: c, budget: 16 * n + 4096)
-                                    start.update(repeating: -1)
-                                    return done
-                                }
-                            }
-                        }
-                    }
+            Self.grow(&order, to: n)
+            Self.grow(&currentIDs, to: n)
+            Self.grow(&arrived, to: n)
+            Self.grow(&runB, to: n)
+            Self.grow(&runC, to: n)
+            let fresh = match(sessions)
+            let sorted = keys.withUnsafeBufferPointer { k in
+                previousOrder.withUnsafeBufferPointer { previous in
+                moved.withUnsafeBufferPointer { moved in
+                arrived.withUnsafeBufferPointer { arrived in
+                order.withUnsafeMutableBufferPointer { o in
+                runB.withUnsafeMutableBufferPointer { b in
+                runC.withUnsafeMutableBufferPointer { c in
+                    Self.splitSortMerge(previous: UnsafeBufferPointer(rebasing: previous[0..<previousCount]), moved: moved,
+                                        arrived: UnsafeBufferPointer(rebasing: arrived[0..<fresh]), into: o, keys: k,
+                                        b: b, c: c, budget: 16 * n + 4096)
+                }
+                }
+                }
+                }
+                }
                 }
             }
             if !sorted {
@@ -207,105 +208,130 @@ extension Allocation {
                     order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
                 }
             }
-            if used >= 0 { remember(sessions, order) } else { previousCount = 0 }
+            remember(order)
         }
 
-        /// Puts each session index into `slots`: at its previous position when the previous order
-        /// holds its id there (once: a second session with that id counts as new), else after the
-        /// previous positions, in index order. Returns how many slots that spans (holes, -1, are
-        /// sessions that left), or -1 when an id is negative or above 2^30 (too large to index by;
-        /// `slots` is then left all -1). Every index is placed exactly once, so the slots read in
-        /// order are a permutation of `0..<n` whatever the ids.
-        private mutating func scatter(_ sessions: [SessionView]) -> Int {
-            let n = sessions.count, previous = UInt(bitPattern: previousCount)
-            var i = 0, next = previousCount
-            while i < n {
-                // Indexing reads one field; iterating would copy each view (and retain its strings).
-                i = sessions.withUnsafeBufferPointer { sv in
-                    rankByID.withUnsafeBufferPointer { rank in
-                        previousIDs.withUnsafeMutableBufferPointer { prev in
-                            slots.withUnsafeMutableBufferPointer { slot in
-                                let ranked = UInt(bitPattern: rank.count)
-                                var i = i
-                                while i < n {
-                                    let id = sv[i].sessionID
-                                    if UInt(bitPattern: id) >= ranked { break }  // `rankByID` grown below
-                                    let r = Int(rank[id])
-                                    // Unsigned, -1 (not seen yet) is out of range too. A position is
-                                    // taken once: its id is then cleared (-1, never an id), so a second
-                                    // session with that id counts as new.
-                                    if UInt(bitPattern: r) < previous, prev[r] == id {
-                                        slot[r] = i
-                                        prev[r] = -1
-                                    } else {
-                                        slot[next] = i
-                                        next &+= 1
-                                    }
-                                    i &+= 1
-                                }
-                                return i
-                            }
-                        }
+        /// Appends zeros to `array` up to `count` elements (never shrinks it).
+        private static func grow(_ array: inout [Int], to count: Int) {
+            if array.count < count { array.append(contentsOf: repeatElement(0, count: count - array.count)) }
+        }
+
+        /// Matches each previous session with this call's by walking both id lists in index order:
+        /// runs of equal ids are the same sessions; where they differ, the walk resynchronizes on
+        /// the nearest run of up to `window` sessions that left or arrived, else takes the two
+        /// sessions there as one that left and one that arrived. Fills `moved`, `arrived`
+        /// (returning how many) and `currentIDs`.
+        ///
+        /// Views in another order only match worse (more sessions count as new): every index is
+        /// matched at most once or listed as arrived, so the start is always a permutation.
+        private mutating func match(_ sessions: [SessionView]) -> Int {
+            let n = sessions.count, old = previousCount, window = 4
+            Self.grow(&moved, to: old)
+            // Indexing reads one field; iterating would copy each view (and retain its strings).
+            return sessions.withUnsafeBufferPointer { sv in
+            previousIDs.withUnsafeBufferPointer { previous in
+            currentIDs.withUnsafeMutableBufferPointer { current in
+            moved.withUnsafeMutableBufferPointer { moved in
+            arrived.withUnsafeMutableBufferPointer { arrived in
+                var i = 0, j = 0, fresh = 0
+                // (Plain loops, no local functions: `i` and `j` stay in registers.)
+                while i < n && j < old {
+                    // The run of sessions in the same relative place (nearly all): one bound.
+                    let run = min(n &- i, old &- j)
+                    var r = 0
+                    while r < run {
+                        let id = sv[i &+ r].sessionID
+                        current[i &+ r] = id
+                        if id != previous[j &+ r] { break }
+                        moved[j &+ r] = i &+ r
+                        r &+= 1
                     }
-                }
-                if i < n {
-                    let id = sessions[i].sessionID
-                    guard id >= 0, id <= 1 << 30 else {
-                        slots.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[0..<next]).update(repeating: -1) }
-                        return -1
+                    i &+= r
+                    j &+= r
+                    if r == run { break }
+                    // Ids differ at (i, j): the nearest resynchronization, by distance: `left`
+                    // previous sessions left, `came` new ones arrived.
+                    let newID = sv[i].sessionID, oldID = previous[j]
+                    var left = 1, came = 1
+                    for d in 1...window {
+                        if j &+ d < old && previous[j &+ d] == newID { left = d; came = 0; break }
+                        if i &+ d < n && sv[i &+ d].sessionID == oldID { left = 0; came = d; break }
                     }
-                    rankByID.append(contentsOf: repeatElement(-1, count: id + 1 - rankByID.count + 1024))
+                    for t in j..<j &+ left { moved[t] = -1 }
+                    j &+= left
+                    for t in i..<i &+ came { current[t] = sv[t].sessionID; arrived[fresh] = t; fresh &+= 1 }
+                    i &+= came
                 }
+                // The rest of either list: sessions that left, or arrived at the end.
+                for t in j..<old { moved[t] = -1 }
+                for t in i..<n { current[t] = sv[t].sessionID; arrived[fresh] = t; fresh &+= 1 }
+                return fresh
             }
-            return next
+            }
+            }
+            }
+            }
         }
 
-        /// Stores `order` as the next call's previous order (its ids are in `rankByID`'s range).
-        private mutating func remember(_ sessions: [SessionView], _ order: [Int]) {
+        /// Keeps `order` (and this call's ids) as the next call's previous order.
+        private mutating func remember(_ order: [Int]) {
             let n = order.count
-            sessions.withUnsafeBufferPointer { sv in
-                order.withUnsafeBufferPointer { o in
-                    previousIDs.withUnsafeMutableBufferPointer { prev in
-                        rankByID.withUnsafeMutableBufferPointer { rank in
-                            for j in 0..<n {
-                                let id = sv[o[j]].sessionID
-                                prev[j] = id
-                                rank[id] = Int32(truncatingIfNeeded: j)
-                            }
-                        }
+            swap(&previousIDs, &currentIDs)
+            Self.grow(&previousOrder, to: n)
+            order.withUnsafeBufferPointer { o in
+                previousOrder.withUnsafeMutableBufferPointer { previous in
+                    if n > 0 {
+                        UnsafeMutableRawPointer(previous.baseAddress!).copyMemory(from: o.baseAddress!,
+                                                                                  byteCount: n * MemoryLayout<Int>.stride)
                     }
                 }
             }
             previousCount = n
         }
 
-        /// Sorts the indices in `start` (the previous order then new sessions; negative entries are
-        /// holes, skipped) by (key, index) into `o`.
+        /// Two ascending runs and the rest, built by `add` (held in registers while a split runs).
+        struct Runs {
+            var na = 0, nb = 0, nc = 0
+            // The last of A and of B; (-inf, Int.min) is below every (key, index) not NaN, so the
+            // first goes to A and the next not above it to B.
+            var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
+
+            /// Puts `x` at the end of A if not below A's last, else of B if not below B's last,
+            /// else in C. A NaN key fails both comparisons, so every NaN is in C.
+            @inline(__always)
+            mutating func add(_ x: Int, _ k: UnsafeBufferPointer<Double>, a: UnsafeMutableBufferPointer<Int>,
+                              b: UnsafeMutableBufferPointer<Int>, c: UnsafeMutableBufferPointer<Int>) {
+                let kx = k[x]
+                if kx > keyA || (kx == keyA && x > lastA) { a[na] = x; na &+= 1; lastA = x; keyA = kx }
+                else if kx > keyB || (kx == keyB && x > lastB) { b[nb] = x; nb &+= 1; lastB = x; keyB = kx }
+                else { c[nc] = x; nc &+= 1 }
+            }
+        }
+
+        /// Sorts the indices of the previous order (`moved[previous[p]]`, -1: left) then the
+        /// arrived ones by (key, index) into `o`.
         ///
         /// Under LLF the keys do not move together: a session charging at its vehicle's maximum keeps
         /// its laxity, one not charging loses the whole step, so each of the latter overtakes the
         /// many of the former it catches up with (about ten moves each in an insertion sort). Both
-        /// kinds stay in order among themselves, so `start` is split greedily into two ascending runs
-        /// (A, written to the front of `o`, and B) and the rest (C, few: sessions charging part of
-        /// the step, new ones); C is insertion-sorted and B, then C, are merged into `o` in place,
-        /// from the back, in linear time. False when C took more than `budget` moves or a key is NaN
+        /// kinds stay in order among themselves, so the start is split greedily into two ascending
+        /// runs (A, written to the front of `o`, and B) and the rest (C, few: sessions charging part
+        /// of the step, new ones); C is sorted and B, then C, are merged into `o` in place, from
+        /// the back, in linear time. False when C took more than `budget` moves or a key is NaN
         /// (`o` is then unusable).
-        static func splitSortMerge(_ start: UnsafeMutableBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
+        @inline(never)  // its own registers: inlined into `sort`, the run ends spilled to the stack
+        static func splitSortMerge(previous: UnsafeBufferPointer<Int>, moved: UnsafeBufferPointer<Int>,
+                                   arrived: UnsafeBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
                                    keys k: UnsafeBufferPointer<Double>, b: UnsafeMutableBufferPointer<Int>,
                                    c: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
-            var na = 0, nb = 0, nc = 0
-            // The last of A and of B, held in registers; (-inf, Int.min) is below every (key, index)
-            // not NaN, so the first goes to A and the next not above it to B.
-            var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
-            for j in 0..<start.count {
-                let x = start[j]
-                if x < 0 { continue }
-                let kx = k[x]
-                if kx > keyA || (kx == keyA && x > lastA) { o[na] = x; na &+= 1; lastA = x; keyA = kx }
-                else if kx > keyB || (kx == keyB && x > lastB) { b[nb] = x; nb &+= 1; lastB = x; keyB = kx }
-                else { c[nc] = x; nc &+= 1 }
+            var runs = Runs()
+            for p in 0..<previous.count {
+                let x = moved[previous[p]]
+                if x >= 0 { runs.add(x, k, a: o, b: b, c: c) }
             }
-            // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
+            for q in 0..<arrived.count { runs.add(arrived[q], k, a: o, b: b, c: c) }
+            let na = runs.na, nb = runs.nb, nc = runs.nc
+            // A NaN key is always in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
             let rest = UnsafeMutableBufferPointer(rebasing: c[0..<nc])
             if nc > 48 {
