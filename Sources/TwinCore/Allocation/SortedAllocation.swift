@@ -289,9 +289,12 @@ extension Allocation {
             previousCount = n
         }
 
-        /// Two ascending runs and the rest, built by `add` (held in registers while a split runs).
+        /// Two ascending runs and the rest, built by `add` (held in registers while a split runs:
+        /// each run is only the pointer to its next free slot, no base and count to keep live).
         struct Runs {
-            var na = 0, nb = 0, nc = 0
+            var a: UnsafeMutablePointer<Int>
+            var b: UnsafeMutablePointer<Int>
+            var c: UnsafeMutablePointer<Int>
             // The last of A and of B; (-inf, Int.min) is below every (key, index) not NaN, so the
             // first goes to A and the next not above it to B.
             var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
@@ -299,12 +302,11 @@ extension Allocation {
             /// Puts `x` at the end of A if not below A's last, else of B if not below B's last,
             /// else in C. A NaN key fails both comparisons, so every NaN is in C.
             @inline(__always)
-            mutating func add(_ x: Int, _ k: UnsafeBufferPointer<Double>, a: UnsafeMutableBufferPointer<Int>,
-                              b: UnsafeMutableBufferPointer<Int>, c: UnsafeMutableBufferPointer<Int>) {
+            mutating func add(_ x: Int, _ k: UnsafePointer<Double>) {
                 let kx = k[x]
-                if kx > keyA || (kx == keyA && x > lastA) { a[na] = x; na &+= 1; lastA = x; keyA = kx }
-                else if kx > keyB || (kx == keyB && x > lastB) { b[nb] = x; nb &+= 1; lastB = x; keyB = kx }
-                else { c[nc] = x; nc &+= 1 }
+                if kx > keyA || (kx == keyA && x > lastA) { a.pointee = x; a += 1; lastA = x; keyA = kx }
+                else if kx > keyB || (kx == keyB && x > lastB) { b.pointee = x; b += 1; lastB = x; keyB = kx }
+                else { c.pointee = x; c += 1 }
             }
         }
 
@@ -324,13 +326,16 @@ extension Allocation {
                                    arrived: UnsafeBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
                                    keys k: UnsafeBufferPointer<Double>, b: UnsafeMutableBufferPointer<Int>,
                                    c: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
-            var runs = Runs()
+            // `o`, `b` and `c` hold n >= 1 slots each unless there is no session at all.
+            guard let aStart = o.baseAddress, let bStart = b.baseAddress, let cStart = c.baseAddress,
+                  let kStart = k.baseAddress else { return true }
+            var runs = Runs(a: aStart, b: bStart, c: cStart)
             for p in 0..<previous.count {
                 let x = moved[previous[p]]
-                if x >= 0 { runs.add(x, k, a: o, b: b, c: c) }
+                if x >= 0 { runs.add(x, kStart) }
             }
-            for q in 0..<arrived.count { runs.add(arrived[q], k, a: o, b: b, c: c) }
-            let na = runs.na, nb = runs.nb, nc = runs.nc
+            for q in 0..<arrived.count { runs.add(arrived[q], kStart) }
+            let na = runs.a - aStart, nb = runs.b - bStart, nc = runs.c - cStart
             // A NaN key is always in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
             let rest = UnsafeMutableBufferPointer(rebasing: c[0..<nc])
