@@ -239,6 +239,17 @@ extension Allocation {
                     // The run of sessions in the same relative place (nearly all): one bound.
                     let run = min(n &- i, old &- j)
                     var r = 0
+                    // Two at a time (half the loop's own instructions), then one at a time up to
+                    // the first difference.
+                    while r &+ 1 < run {
+                        let id0 = sv[i &+ r].sessionID, id1 = sv[i &+ r &+ 1].sessionID
+                        if id0 != previous[j &+ r] || id1 != previous[j &+ r &+ 1] { break }
+                        current[i &+ r] = id0
+                        current[i &+ r &+ 1] = id1
+                        moved[j &+ r] = i &+ r
+                        moved[j &+ r &+ 1] = i &+ r &+ 1
+                        r &+= 2
+                    }
                     while r < run {
                         let id = sv[i &+ r].sessionID
                         current[i &+ r] = id
@@ -292,20 +303,28 @@ extension Allocation {
         /// Two ascending runs and the rest, built by `add` (held in registers while a split runs:
         /// each run is only the pointer to its next free slot, no base and count to keep live).
         struct Runs {
+            let aStart: UnsafeMutablePointer<Int>
+            let bStart: UnsafeMutablePointer<Int>
             var a: UnsafeMutablePointer<Int>
             var b: UnsafeMutablePointer<Int>
             var c: UnsafeMutablePointer<Int>
-            // The last of A and of B; (-inf, Int.min) is below every (key, index) not NaN, so the
-            // first goes to A and the next not above it to B.
-            var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
+            // The key of the last of A and of B; -inf (with no last index) is below every key not
+            // NaN but -inf, so the first goes to A and the next not above it to B. The last index
+            // is read back from the run only on a tie of keys (rare; no register held for it).
+            var keyA = -Double.infinity, keyB = -Double.infinity
+
+            init(a: UnsafeMutablePointer<Int>, b: UnsafeMutablePointer<Int>, c: UnsafeMutablePointer<Int>) {
+                aStart = a; bStart = b
+                self.a = a; self.b = b; self.c = c
+            }
 
             /// Puts `x` at the end of A if not below A's last, else of B if not below B's last,
             /// else in C. A NaN key fails both comparisons, so every NaN is in C.
             @inline(__always)
             mutating func add(_ x: Int, _ k: UnsafePointer<Double>) {
                 let kx = k[x]
-                if kx > keyA || (kx == keyA && x > lastA) { a.pointee = x; a += 1; lastA = x; keyA = kx }
-                else if kx > keyB || (kx == keyB && x > lastB) { b.pointee = x; b += 1; lastB = x; keyB = kx }
+                if kx > keyA || (kx == keyA && (a == aStart || x > a[-1])) { a.pointee = x; a += 1; keyA = kx }
+                else if kx > keyB || (kx == keyB && (b == bStart || x > b[-1])) { b.pointee = x; b += 1; keyB = kx }
                 else { c.pointee = x; c += 1 }
             }
         }
