@@ -173,6 +173,8 @@ extension Allocation {
         private var runB: [Int] = []
         private var runC: [Int] = []
 
+        /// Writes into `order` the indices of `sessions` sorted by (`keys`, index) and keeps that
+        /// order as the next call's start.
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
             // `order` is written through a pointer: sized to `n`, growing or shrinking by the few
@@ -336,10 +338,10 @@ extension Allocation {
         /// its laxity, one not charging loses the whole step, so each of the latter overtakes the
         /// many of the former it catches up with (about ten moves each in an insertion sort). Both
         /// kinds stay in order among themselves, so the start is split greedily into two ascending
-        /// runs (A, written to the front of `o`, and B) and the rest (C, few: sessions charging part
-        /// of the step, new ones); C is sorted and B, then C, are merged into `o` in place, from
-        /// the back, in linear time. False when C took more than `budget` moves or a key is NaN
-        /// (`o` is then unusable).
+        /// runs (A, written to the front of `o`, and B) and the rest (C: sessions charging part of
+        /// the step, new ones; mostly few, a hundred or so when the headroom changes); C is sorted
+        /// and merged into B, then B into `o`, in place, from the back, in linear time. False when
+        /// C took more than `budget` moves or a key is NaN (`o` is then unusable).
         @inline(never)  // its own registers: inlined into `sort`, the run ends spilled to the stack
         static func splitSortMerge(previous: UnsafeBufferPointer<Int>, moved: UnsafeBufferPointer<Int>,
                                    arrived: UnsafeBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
