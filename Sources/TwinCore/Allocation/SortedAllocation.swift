@@ -404,13 +404,13 @@ extension Allocation {
             while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
         }
 
-        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least `(o.count + 1) / 2` long) as scratch: an
-        /// insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
+        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least `(o.count + 1) / 2` long) as scratch: a
+        /// linear insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
         /// when they are already in order.
         static func mergeSort(_ o: UnsafeMutableBufferPointer<Int>, spare: UnsafeMutableBufferPointer<Int>,
                               keys k: UnsafeBufferPointer<Double>) {
             let n = o.count
-            if n <= 16 { _ = insertionSort(o, keys: k, budget: .max); return }
+            if n <= 16 { insertionSortShort(o, keys: k); return }
             let h = n / 2
             mergeSort(UnsafeMutableBufferPointer(rebasing: o[0..<h]), spare: spare, keys: k)
             mergeSort(UnsafeMutableBufferPointer(rebasing: o[h..<n]), spare: spare, keys: k)
@@ -419,6 +419,24 @@ extension Allocation {
             // The second half moves to `spare` and merges back in from the end (`mergeBack`).
             for j in h..<n { spare[j &- h] = o[j] }
             mergeBack(o, count: h, UnsafeBufferPointer(rebasing: spare[0..<n &- h]), keys: k)
+        }
+
+        /// Sorts a short `o` (no NaN keys) by (key, index) by linear insertion: each element passes
+        /// the few above it one by one (under 16 elements a binary search costs more than it saves).
+        static func insertionSortShort(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>) {
+            var i = 1
+            while i < o.count {
+                let x = o[i], kx = k[x]
+                var j = i
+                while j > 0 {
+                    let y = o[j &- 1], ky = k[y]
+                    if kx > ky || (kx == ky && x > y) { break }
+                    o[j] = y
+                    j &-= 1
+                }
+                o[j] = x
+                i &+= 1
+            }
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is
