@@ -32,36 +32,63 @@ extension Allocation {
     struct GroupLeft {
         var charger: [Double] = []
         var cabinet: [Double] = []
+        /// The limits `chargerFull` and `cabinetFull` were made from, held (not copied) to recognize
+        /// them: a buffer another array shares is never written in place (copy on write), so the
+        /// same buffer next tick holds the same values.
+        private var source = GroupLimits.none
+        /// Each group's limit clamped (`max(0, limit)`) and the +infinity slot: what a reset copies
+        /// into `charger` and `cabinet` (one `memcpy`, about 0.1 instruction a group, while the
+        /// limits stay the same buffers, as the engine's do for a whole run).
+        private var chargerFull: [Double] = [.infinity]
+        private var cabinetFull: [Double] = [.infinity]
 
         /// Sets each group's kW left to its limit (never negative) and the extra slots to +infinity.
-        /// All groups at once when they are not many more than the sessions (a vectorized pass over
-        /// the limits, about 3 instructions a group against 20 a session), else only those of the
-        /// sessions present: O(n), not O(groups).
+        /// All groups at once when they are not many more than the sessions (a copy of the clamped
+        /// limits), else only those of the sessions present: O(n), not O(groups).
         mutating func reset(_ limits: GroupLimits, for sv: UnsafeBufferPointer<SessionView>) {
             let chargers = limits.chargerMaxKW.count, cabinets = limits.cabinetMaxKW.count
+            if !Self.sameBuffer(limits.chargerMaxKW, source.chargerMaxKW)
+                || !Self.sameBuffer(limits.cabinetMaxKW, source.cabinetMaxKW) {
+                chargerFull = limits.chargerMaxKW.map { max(0, $0) } + [.infinity]
+                cabinetFull = limits.cabinetMaxKW.map { max(0, $0) } + [.infinity]
+                source = limits
+            }
             if charger.count != chargers + 1 { charger = Array(repeating: 0, count: chargers + 1) }
             if cabinet.count != cabinets + 1 { cabinet = Array(repeating: 0, count: cabinets + 1) }
-            limits.chargerMaxKW.withUnsafeBufferPointer { chargerMax in
-            limits.cabinetMaxKW.withUnsafeBufferPointer { cabinetMax in
+            chargerFull.withUnsafeBufferPointer { chargerFull in
+            cabinetFull.withUnsafeBufferPointer { cabinetFull in
             charger.withUnsafeMutableBufferPointer { chargerLeft in
             cabinet.withUnsafeMutableBufferPointer { cabinetLeft in
-                if chargers + cabinets <= 4 * sv.count {
-                    for c in 0..<chargers { chargerLeft[c] = max(0, chargerMax[c]) }
-                    for k in 0..<cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                if chargers + cabinets <= 16 * sv.count {
+                    Self.copy(chargerFull, to: chargerLeft)
+                    Self.copy(cabinetFull, to: cabinetLeft)
                 } else {
                     for i in 0..<sv.count {
                         let c = sv[i].chargerIndex
-                        if c >= 0 && c < chargers { chargerLeft[c] = max(0, chargerMax[c]) }
+                        if c >= 0 && c < chargers { chargerLeft[c] = chargerFull[c] }
                         let k = sv[i].cabinetIndex
-                        if k >= 0 && k < cabinets { cabinetLeft[k] = max(0, cabinetMax[k]) }
+                        if k >= 0 && k < cabinets { cabinetLeft[k] = cabinetFull[k] }
                     }
+                    chargerLeft[chargers] = .infinity
+                    cabinetLeft[cabinets] = .infinity
                 }
-                chargerLeft[chargers] = .infinity
-                cabinetLeft[cabinets] = .infinity
             }
             }
             }
             }
+        }
+
+        /// True when `a` and `b` are the same values because they are the same buffer (or empty).
+        private static func sameBuffer(_ a: [Double], _ b: [Double]) -> Bool {
+            guard a.count == b.count else { return false }
+            if a.isEmpty { return true }
+            return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+        }
+
+        /// Copies `from` over `to` (the same count) as raw memory: one `memcpy`.
+        private static func copy(_ from: UnsafeBufferPointer<Double>, to: UnsafeMutableBufferPointer<Double>) {
+            UnsafeMutableRawPointer(to.baseAddress!).copyMemory(from: from.baseAddress!,
+                                                               byteCount: from.count * MemoryLayout<Double>.stride)
         }
     }
 
@@ -120,57 +147,60 @@ extension Allocation {
         }
     }
 
-    /// Sorts session indices by (key, index) starting from the previous call's order, matched by
-    /// `sessionID`: the order changes little between ticks, so sorting it is about linear.
-    /// The result is the same as a full sort (the comparison is a strict total order, and the start
-    /// is always a permutation of the indices, even with duplicate ids); it falls back to one when
-    /// keys are NaN, ids are unusable (negative or above 2^30), or the order moved a lot.
+    /// Sorts session indices by (key, index) starting from the previous call's order: the order
+    /// changes little between ticks, so sorting it is about linear.
+    ///
+    /// The previous order is carried over by index. The engine keeps its views in a fixed order,
+    /// removing the sessions that left and inserting the new ones (a few a tick), so one walk over
+    /// the previous and the current ids side by side matches them (`match`: no lookup by id,
+    /// nothing to reset). The result is the same as a full sort whatever the sessions: the
+    /// comparison is a strict total order and the start is always a permutation of the indices
+    /// (a session the walk does not match counts as new, even with duplicate or reordered ids).
+    /// It falls back to a full sort when keys are NaN or the order moved a lot.
     struct WarmOrder {
-        /// The previous call's order as session ids: `previousIDs[0..<previousCount]` (-1 at the
-        /// positions `scatter` has taken).
-        private var previousIDs: [Int] = []
+        /// The previous call's order, as that call's session indices: `previousOrder[0..<previousCount]`.
+        private var previousOrder: [Int] = []
         private var previousCount = 0
-        /// Per session id, its position in the previous order (-1: none). Never cleared: a position
-        /// counts only if `previousIDs` holds the id there, so ids that left, were reused or came
-        /// twice cost no reset pass.
-        private var rankByID: [Int32] = []
-        /// Per previous position, this call's index of the session there, then (from
-        /// `previousCount` on) the new sessions; -1 where empty. All -1 between calls.
-        private var slots: [Int] = []
+        /// Per previous index, that session's id (what `match` walks by).
+        private var previousIDs: [Int] = []
+        /// The same for this call (filled by `match`), swapped with the previous ones at the end.
+        private var currentIDs: [Int] = []
+        /// Per previous index, this call's index of that session, -1 if it left.
+        private var moved: [Int] = []
+        /// This call's indices of the sessions `match` found no previous one for, ascending.
+        private var arrived: [Int] = []
         /// Scratch for `splitSortMerge`: the second run (then merged with the rest) and the rest.
         private var runB: [Int] = []
         private var runC: [Int] = []
 
+        /// Writes into `order` the indices of `sessions` sorted by (`keys`, index) and keeps that
+        /// order as the next call's start.
         mutating func sort(_ sessions: [SessionView], keys: [Double], into order: inout [Int]) {
             let n = sessions.count
             // `order` is written through a pointer: sized to `n`, growing or shrinking by the few
             // sessions that came or left, not rebuilt.
             if order.count > n { order.removeLast(order.count - n) }
-            if order.count < n { order.append(contentsOf: repeatElement(0, count: n - order.count)) }
-            if previousIDs.count < n { previousIDs.append(contentsOf: repeatElement(0, count: n - previousIDs.count)) }
-            if slots.count < previousCount + n {
-                slots.append(contentsOf: repeatElement(-1, count: previousCount + n - slots.count))
-            }
-            if runB.count < n {
-                runB.append(contentsOf: repeatElement(0, count: n - runB.count))
-                runC.append(contentsOf: repeatElement(0, count: n - runC.count))
-            }
-            var sorted = false
-            let used = scatter(sessions)
-            if used >= 0 {
-                sorted = keys.withUnsafeBufferPointer { k in
-                    slots.withUnsafeMutableBufferPointer { slot in
-                        order.withUnsafeMutableBufferPointer { o in
-                            runB.withUnsafeMutableBufferPointer { b in
-                                runC.withUnsafeMutableBufferPointer { c in
-                                    let start = UnsafeMutableBufferPointer(rebasing: slot[0..<used])
-                                    let done = Self.splitSortMerge(start, into: o, keys: k, b: b, c: c, budget: 16 * n + 4096)
-                                    start.update(repeating: -1)
-                                    return done
-                                }
-                            }
-                        }
-                    }
+            Self.grow(&order, to: n)
+            Self.grow(&currentIDs, to: n)
+            Self.grow(&arrived, to: n)
+            Self.grow(&runB, to: n)
+            Self.grow(&runC, to: n)
+            let fresh = match(sessions)
+            let sorted = keys.withUnsafeBufferPointer { k in
+                previousOrder.withUnsafeBufferPointer { previous in
+                moved.withUnsafeBufferPointer { moved in
+                arrived.withUnsafeBufferPointer { arrived in
+                order.withUnsafeMutableBufferPointer { o in
+                runB.withUnsafeMutableBufferPointer { b in
+                runC.withUnsafeMutableBufferPointer { c in
+                    Self.splitSortMerge(previous: UnsafeBufferPointer(rebasing: previous[0..<previousCount]), moved: moved,
+                                        arrived: UnsafeBufferPointer(rebasing: arrived[0..<fresh]), into: o, keys: k,
+                                        b: b, c: c, budget: 16 * n + 4096)
+                }
+                }
+                }
+                }
+                }
                 }
             }
             if !sorted {
@@ -180,105 +210,154 @@ extension Allocation {
                     order.sort { a, b in k[a] < k[b] || (k[a] == k[b] && a < b) }
                 }
             }
-            if used >= 0 { remember(sessions, order) } else { previousCount = 0 }
+            remember(order)
         }
 
-        /// Puts each session index into `slots`: at its previous position when the previous order
-        /// holds its id there (once: a second session with that id counts as new), else after the
-        /// previous positions, in index order. Returns how many slots that spans (holes, -1, are
-        /// sessions that left), or -1 when an id is negative or above 2^30 (too large to index by;
-        /// `slots` is then left all -1). Every index is placed exactly once, so the slots read in
-        /// order are a permutation of `0..<n` whatever the ids.
-        private mutating func scatter(_ sessions: [SessionView]) -> Int {
-            let n = sessions.count, previous = UInt(bitPattern: previousCount)
-            var i = 0, next = previousCount
-            while i < n {
-                // Indexing reads one field; iterating would copy each view (and retain its strings).
-                i = sessions.withUnsafeBufferPointer { sv in
-                    rankByID.withUnsafeBufferPointer { rank in
-                        previousIDs.withUnsafeMutableBufferPointer { prev in
-                            slots.withUnsafeMutableBufferPointer { slot in
-                                let ranked = UInt(bitPattern: rank.count)
-                                var i = i
-                                while i < n {
-                                    let id = sv[i].sessionID
-                                    if UInt(bitPattern: id) >= ranked { break }  // `rankByID` grown below
-                                    let r = Int(rank[id])
-                                    // Unsigned, -1 (not seen yet) is out of range too. A position is
-                                    // taken once: its id is then cleared (-1, never an id), so a second
-                                    // session with that id counts as new.
-                                    if UInt(bitPattern: r) < previous, prev[r] == id {
-                                        slot[r] = i
-                                        prev[r] = -1
-                                    } else {
-                                        slot[next] = i
-                                        next &+= 1
-                                    }
-                                    i &+= 1
-                                }
-                                return i
-                            }
-                        }
+        /// Appends zeros to `array` up to `count` elements (never shrinks it).
+        private static func grow(_ array: inout [Int], to count: Int) {
+            if array.count < count { array.append(contentsOf: repeatElement(0, count: count - array.count)) }
+        }
+
+        /// Matches each previous session with this call's by walking both id lists in index order:
+        /// runs of equal ids are the same sessions; where they differ, the walk resynchronizes on
+        /// the nearest run of up to `window` sessions that left or arrived, else takes the two
+        /// sessions there as one that left and one that arrived. Fills `moved`, `arrived`
+        /// (returning how many) and `currentIDs`.
+        ///
+        /// Views in another order only match worse (more sessions count as new): every index is
+        /// matched at most once or listed as arrived, so the start is always a permutation.
+        private mutating func match(_ sessions: [SessionView]) -> Int {
+            let n = sessions.count, old = previousCount, window = 4
+            Self.grow(&moved, to: old)
+            // Indexing reads one field; iterating would copy each view (and retain its strings).
+            return sessions.withUnsafeBufferPointer { sv in
+            previousIDs.withUnsafeBufferPointer { previous in
+            currentIDs.withUnsafeMutableBufferPointer { current in
+            moved.withUnsafeMutableBufferPointer { moved in
+            arrived.withUnsafeMutableBufferPointer { arrived in
+                var i = 0, j = 0, fresh = 0
+                // (Plain loops, no local functions: `i` and `j` stay in registers.)
+                while i < n && j < old {
+                    // The run of sessions in the same relative place (nearly all): one bound.
+                    let run = min(n &- i, old &- j)
+                    var r = 0
+                    // Two at a time (half the loop's own instructions), then one at a time up to
+                    // the first difference.
+                    while r &+ 1 < run {
+                        let id0 = sv[i &+ r].sessionID, id1 = sv[i &+ r &+ 1].sessionID
+                        if id0 != previous[j &+ r] || id1 != previous[j &+ r &+ 1] { break }
+                        current[i &+ r] = id0
+                        current[i &+ r &+ 1] = id1
+                        moved[j &+ r] = i &+ r
+                        moved[j &+ r &+ 1] = i &+ r &+ 1
+                        r &+= 2
                     }
-                }
-                if i < n {
-                    let id = sessions[i].sessionID
-                    guard id >= 0, id <= 1 << 30 else {
-                        slots.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[0..<next]).update(repeating: -1) }
-                        return -1
+                    while r < run {
+                        let id = sv[i &+ r].sessionID
+                        current[i &+ r] = id
+                        if id != previous[j &+ r] { break }
+                        moved[j &+ r] = i &+ r
+                        r &+= 1
                     }
-                    rankByID.append(contentsOf: repeatElement(-1, count: id + 1 - rankByID.count + 1024))
+                    i &+= r
+                    j &+= r
+                    if r == run { break }
+                    // Ids differ at (i, j): the nearest resynchronization, by distance: `left`
+                    // previous sessions left, `came` new ones arrived.
+                    let newID = sv[i].sessionID, oldID = previous[j]
+                    var left = 1, came = 1
+                    for d in 1...window {
+                        if j &+ d < old && previous[j &+ d] == newID { left = d; came = 0; break }
+                        if i &+ d < n && sv[i &+ d].sessionID == oldID { left = 0; came = d; break }
+                    }
+                    for t in j..<j &+ left { moved[t] = -1 }
+                    j &+= left
+                    for t in i..<i &+ came { current[t] = sv[t].sessionID; arrived[fresh] = t; fresh &+= 1 }
+                    i &+= came
                 }
+                // The rest of either list: sessions that left, or arrived at the end.
+                for t in j..<old { moved[t] = -1 }
+                for t in i..<n { current[t] = sv[t].sessionID; arrived[fresh] = t; fresh &+= 1 }
+                return fresh
             }
-            return next
+            }
+            }
+            }
+            }
         }
 
-        /// Stores `order` as the next call's previous order (its ids are in `rankByID`'s range).
-        private mutating func remember(_ sessions: [SessionView], _ order: [Int]) {
+        /// Keeps `order` (and this call's ids) as the next call's previous order.
+        private mutating func remember(_ order: [Int]) {
             let n = order.count
-            sessions.withUnsafeBufferPointer { sv in
-                order.withUnsafeBufferPointer { o in
-                    previousIDs.withUnsafeMutableBufferPointer { prev in
-                        rankByID.withUnsafeMutableBufferPointer { rank in
-                            for j in 0..<n {
-                                let id = sv[o[j]].sessionID
-                                prev[j] = id
-                                rank[id] = Int32(truncatingIfNeeded: j)
-                            }
-                        }
+            swap(&previousIDs, &currentIDs)
+            Self.grow(&previousOrder, to: n)
+            order.withUnsafeBufferPointer { o in
+                previousOrder.withUnsafeMutableBufferPointer { previous in
+                    if n > 0 {
+                        UnsafeMutableRawPointer(previous.baseAddress!).copyMemory(from: o.baseAddress!,
+                                                                                  byteCount: n * MemoryLayout<Int>.stride)
                     }
                 }
             }
             previousCount = n
         }
 
-        /// Sorts the indices in `start` (the previous order then new sessions; negative entries are
-        /// holes, skipped) by (key, index) into `o`.
+        /// Two ascending runs and the rest, built by `add` (held in registers while a split runs:
+        /// each run is only the pointer to its next free slot, no base and count to keep live).
+        struct Runs {
+            let aStart: UnsafeMutablePointer<Int>
+            let bStart: UnsafeMutablePointer<Int>
+            var a: UnsafeMutablePointer<Int>
+            var b: UnsafeMutablePointer<Int>
+            var c: UnsafeMutablePointer<Int>
+            // The key of the last of A and of B; -inf (with no last index) is below every key not
+            // NaN but -inf, so the first goes to A and the next not above it to B. The last index
+            // is read back from the run only on a tie of keys (rare; no register held for it).
+            var keyA = -Double.infinity, keyB = -Double.infinity
+
+            init(a: UnsafeMutablePointer<Int>, b: UnsafeMutablePointer<Int>, c: UnsafeMutablePointer<Int>) {
+                aStart = a; bStart = b
+                self.a = a; self.b = b; self.c = c
+            }
+
+            /// Puts `x` at the end of A if not below A's last, else of B if not below B's last,
+            /// else in C. A NaN key fails both comparisons, so every NaN is in C.
+            @inline(__always)
+            mutating func add(_ x: Int, _ k: UnsafePointer<Double>) {
+                let kx = k[x]
+                if kx > keyA || (kx == keyA && (a == aStart || x > a[-1])) { a.pointee = x; a += 1; keyA = kx }
+                else if kx > keyB || (kx == keyB && (b == bStart || x > b[-1])) { b.pointee = x; b += 1; keyB = kx }
+                else { c.pointee = x; c += 1 }
+            }
+        }
+
+        /// Sorts the indices of the previous order (`moved[previous[p]]`, -1: left) then the
+        /// arrived ones by (key, index) into `o`.
         ///
         /// Under LLF the keys do not move together: a session charging at its vehicle's maximum keeps
         /// its laxity, one not charging loses the whole step, so each of the latter overtakes the
         /// many of the former it catches up with (about ten moves each in an insertion sort). Both
-        /// kinds stay in order among themselves, so `start` is split greedily into two ascending runs
-        /// (A, written to the front of `o`, and B) and the rest (C, few: sessions charging part of
-        /// the step, new ones); C is insertion-sorted and B, then C, are merged into `o` in place,
-        /// from the back, in linear time. False when C took more than `budget` moves or a key is NaN
-        /// (`o` is then unusable).
-        static func splitSortMerge(_ start: UnsafeMutableBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
+        /// kinds stay in order among themselves, so the start is split greedily into two ascending
+        /// runs (A, written to the front of `o`, and B) and the rest (C: sessions charging part of
+        /// the step, new ones; mostly few, a hundred or so when the headroom changes); C is sorted
+        /// and merged into B, then B into `o`, in place, from the back, in linear time. False when
+        /// C took more than `budget` moves or a key is NaN (`o` is then unusable).
+        @inline(never)  // its own registers: inlined into `sort`, the run ends spilled to the stack
+        static func splitSortMerge(previous: UnsafeBufferPointer<Int>, moved: UnsafeBufferPointer<Int>,
+                                   arrived: UnsafeBufferPointer<Int>, into o: UnsafeMutableBufferPointer<Int>,
                                    keys k: UnsafeBufferPointer<Double>, b: UnsafeMutableBufferPointer<Int>,
                                    c: UnsafeMutableBufferPointer<Int>, budget: Int) -> Bool {
-            var na = 0, nb = 0, nc = 0
-            // The last of A and of B, held in registers; (-inf, Int.min) is below every (key, index)
-            // not NaN, so the first goes to A and the next not above it to B.
-            var lastA = Int.min, keyA = -Double.infinity, lastB = Int.min, keyB = -Double.infinity
-            for j in 0..<start.count {
-                let x = start[j]
-                if x < 0 { continue }
-                let kx = k[x]
-                if kx > keyA || (kx == keyA && x > lastA) { o[na] = x; na &+= 1; lastA = x; keyA = kx }
-                else if kx > keyB || (kx == keyB && x > lastB) { b[nb] = x; nb &+= 1; lastB = x; keyB = kx }
-                else { c[nc] = x; nc &+= 1 }
+            // `o`, `b` and `c` hold n >= 1 slots each unless there is no session at all.
+            guard let aStart = o.baseAddress, let bStart = b.baseAddress, let cStart = c.baseAddress,
+                  let kStart = k.baseAddress else { return true }
+            var runs = Runs(a: aStart, b: bStart, c: cStart)
+            for p in 0..<previous.count {
+                let x = moved[previous[p]]
+                if x >= 0 { runs.add(x, kStart) }
             }
-            // A NaN key fails both comparisons above, so every NaN is in C: checking C is enough.
+            for q in 0..<arrived.count { runs.add(arrived[q], kStart) }
+            let na = runs.a - aStart, nb = runs.b - bStart, nc = runs.c - cStart
+            // A NaN key is always in C: checking C is enough.
             for j in 0..<nc where k[c[j]].isNaN { return false }
             let rest = UnsafeMutableBufferPointer(rebasing: c[0..<nc])
             if nc > 48 {
@@ -325,13 +404,13 @@ extension Allocation {
             while j >= 0 { out[m] = b[j]; j &-= 1; m &-= 1 }
         }
 
-        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least `(o.count + 1) / 2` long) as scratch: an
-        /// insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
+        /// Sorts `o` (no NaN keys) by (key, index), `spare` (at least `(o.count + 1) / 2` long) as scratch: a
+        /// linear insertion sort up to 16 elements, else a merge sort of two halves, whose merge is skipped
         /// when they are already in order.
         static func mergeSort(_ o: UnsafeMutableBufferPointer<Int>, spare: UnsafeMutableBufferPointer<Int>,
                               keys k: UnsafeBufferPointer<Double>) {
             let n = o.count
-            if n <= 16 { _ = insertionSort(o, keys: k, budget: .max); return }
+            if n <= 16 { insertionSortShort(o, keys: k); return }
             let h = n / 2
             mergeSort(UnsafeMutableBufferPointer(rebasing: o[0..<h]), spare: spare, keys: k)
             mergeSort(UnsafeMutableBufferPointer(rebasing: o[h..<n]), spare: spare, keys: k)
@@ -340,6 +419,24 @@ extension Allocation {
             // The second half moves to `spare` and merges back in from the end (`mergeBack`).
             for j in h..<n { spare[j &- h] = o[j] }
             mergeBack(o, count: h, UnsafeBufferPointer(rebasing: spare[0..<n &- h]), keys: k)
+        }
+
+        /// Sorts a short `o` (no NaN keys) by (key, index) by linear insertion: each element passes
+        /// the few above it one by one (under 16 elements a binary search costs more than it saves).
+        static func insertionSortShort(_ o: UnsafeMutableBufferPointer<Int>, keys k: UnsafeBufferPointer<Double>) {
+            var i = 1
+            while i < o.count {
+                let x = o[i], kx = k[x]
+                var j = i
+                while j > 0 {
+                    let y = o[j &- 1], ky = k[y]
+                    if kx > ky || (kx == ky && x > y) { break }
+                    o[j] = y
+                    j &-= 1
+                }
+                o[j] = x
+                i &+= 1
+            }
         }
 
         /// Sorts `o` by (key, index); false when more than `budget` moves were needed (the order is

@@ -39,7 +39,7 @@ public final class SortedPolicy: ChargingPolicy {
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         Allocation.keys(key, for: sessions, now: context.now, into: &keys)
         // The same allocation as `Allocation.sorted`, starting the sort from the previous tick's
-        // order (nearly sorted: an insertion sort is about linear).
+        // order (carried over by index; nearly sorted: about linear).
         warm.sort(sessions, keys: keys, into: &order)
         Allocation.give(sessions, inOrder: order, headroomKW: context.headroomKW, limits: context.limits, left: &left,
                         powerKW: &powerKW)
