@@ -174,9 +174,15 @@ extension Simulation {
     /// views moved; those before `start` kept theirs).
     func indexShownSessions(from start: Int) {
         if viewPos.count < sessions.count { viewPos.append(contentsOf: repeatElement(-1, count: sessions.count - viewPos.count)) }
+        guard start < viewSlots.count else { return }
         viewPos.withUnsafeMutableBufferPointer { viewPos in
             viewSlots.withUnsafeBufferPointer { viewSlots in
-                for i in start..<viewSlots.count { viewPos[viewSlots[i]] = Int32(i) }
+                // Raw pointers and a truncating conversion: each slot indexes `viewPos` (sized above),
+                // and a position is below the number of sessions, which fits an Int32 as slots do
+                // (`HotSession.slot`). The checked forms cost a compare and a branch each, per
+                // moved view per tick (this loop took 11.9 M instructions of a 20-day run, now 4.7 M).
+                let n = viewSlots.count, viewPos = viewPos.baseAddress!, viewSlots = viewSlots.baseAddress!
+                for i in start..<n { viewPos[viewSlots[i]] = Int32(truncatingIfNeeded: i) }
             }
         }
     }

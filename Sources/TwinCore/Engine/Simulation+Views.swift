@@ -105,17 +105,31 @@ extension Simulation {
         }
     }
 
+    /// A run of kept views that moves right by `shift` (`alignViews` finds them going forward,
+    /// and moves them going backward, once the views after them made room).
+    struct RightRun {
+        var start: Int
+        var count: Int
+        var shift: Int
+    }
+
     /// Moves last tick's views to the positions their sessions take this tick and sizes the buffer.
     ///
     /// Views kept from last tick were refreshed by the booking (`bookInterval`), which marked the
     /// others (sessions closed or at their target) with slot -1. Sessions shown for the first time
     /// come from `pendingShow` (plugged, still wanting, not shown yet): their positions are listed
-    /// in `newViewPositions`, their slots in `viewSlots`, and hold a blank view for `buildNewViews`.
+    /// in `newViewPositions` (increasing), their slots in `viewSlots`, and hold a blank view for
+    /// `buildNewViews`.
     ///
-    /// Views and `plugged` are both in (charger, slot) order, so this is a merge touching only the
-    /// views and the few new sessions: kept views are compacted forward, then spread backward
-    /// around the new ones, each run of them moved at once as raw memory (no string retains; one
-    /// `memmove` per run). On return every element of `views` is initialized.
+    /// Views and `newlyShown` are both in (charger, slot) order, so this is one merge. Between two
+    /// change points (a dropped view, a new session) the kept views form a run that moves as a
+    /// block by its net shift: new sessions before it minus views dropped before it. Each kept
+    /// view is moved at most once, and not at all where the shift is zero (a drop and an
+    /// insertion cancelling out, or no change before it): see `moveKeptViews`. The hot entries and
+    /// slots move with their views. On return every element of `views` is initialized.
+    /// (In the core bench's 20-day run no tick both drops and adds views: there each moved view
+    /// moved once before too, and what this saves is the scan, not the moves. Where drops and
+    /// plug-ins meet at a tick, the moves they cancel out are saved too.)
     /// - Returns: the number of views this tick, and whether any plugged session still wants energy.
     func alignViews(at t: Double) -> (shown: Int, anyWanting: Bool) {
         newViewPositions.removeAll(keepingCapacity: true)
@@ -134,72 +148,23 @@ extension Simulation {
         // Views before this position keep their place (their sessions' `viewPos` holds).
         var firstMoved = shown
         views.withUnsafeMutableBufferPointer { vb in
-        viewSlots.withUnsafeMutableBufferPointer { viewSlots in
-        hot.withUnsafeMutableBufferPointer { hot in
+        viewSlots.withUnsafeMutableBufferPointer { sb in
+        hot.withUnsafeMutableBufferPointer { hb in
         newlyShown.withUnsafeBufferPointer { newlyShown in
-        sessions.withUnsafeBufferPointer { sessions in
-            let base = vb.baseAddress!
-            // The hot entries move with their views, a run at a time (plain values: one memmove).
-            let hotBase = hot.baseAddress!
-            // Compaction. Invariant: [0, k) and [r, size) initialized, [k, r) not.
-            var k = 0
-            var r = 0
-            if kept == old { k = old; r = old }
-            while r < size {
-                guard r < old, viewSlots[r] >= 0 else {
-                    if r < firstMoved { firstMoved = r }
-                    (base + r).deinitialize(count: 1)
-                    r += 1
-                    continue
-                }
-                var e = r + 1
-                while e < old, viewSlots[e] >= 0 { e += 1 }
-                if k != r {
-                    (base + k).moveInitialize(from: base + r, count: e - r)
-                    (hotBase + k).update(from: hotBase + r, count: e - r)
-                    for j in r..<e { viewSlots[k + j - r] = viewSlots[j] }
-                }
-                k += e - r
-                r = e
+            let views = vb.baseAddress!, slots = sb.baseAddress!, hot = hb.baseAddress!
+            // The blanks the buffer grew by are overwritten by moves and new views: free them first.
+            if size > old { (views + old).deinitialize(count: size - old) }
+            firstMoved = moveKeptViews(old: old, dropped: old - kept, views, slots, hot, newlyShown)
+            // The new sessions' positions are free now (no kept view ends there, and whatever was
+            // there moved out or was dropped).
+            for j in 0..<newlyShown.count {
+                let p = newViewPositions[j]
+                (views + p).initialize(to: blank)
+                slots[p] = newlyShown[j]
+                hot[p] = .empty  // `buildNewViews` loads it
             }
-            // Spread, backward so kept views only move right. Kept view i and new session j are
-            // ordered by (charger, slot). Invariant: [0, i] holds the kept views not yet placed,
-            // [i + 1, i + run] the run bound for [p + 1, p + run] (moved as one block when it ends),
-            // and (p + run, shown) the final views; the rest is uninitialized.
-            var i = kept - 1
-            var j = newlyShown.count - 1
-            var p = shown - 1
-            var run = 0
-            func flushRun() {
-                if run > 0, i != p {
-                    (base + p + 1).moveInitialize(from: base + i + 1, count: run)
-                    (hotBase + p + 1).update(from: hotBase + i + 1, count: run)
-                }
-                run = 0
-            }
-            while j >= 0 {
-                let slot = newlyShown[j]
-                let charger = sessions[slot].charger
-                if i >= 0, (base + i).pointee.chargerIndex > charger
-                    || ((base + i).pointee.chargerIndex == charger && viewSlots[i] > slot) {
-                    viewSlots[p] = viewSlots[i]  // p > i: no slot still to be read is overwritten
-                    run += 1
-                    i -= 1
-                } else {
-                    flushRun()
-                    (base + p).initialize(to: blank)
-                    viewSlots[p] = slot
-                    hot[p] = .empty  // `buildNewViews` loads it
-                    newViewPositions.append(p)
-                    j -= 1
-                }
-                p -= 1
-            }
-            flushRun()
-            // The kept views left, [0, i], are already in place.
-            precondition(i == p, "views out of step with plugged sessions")
-            if shown < size { (base + shown).initialize(repeating: blank, count: size - shown) }
-        }
+            // Past the last view all is free (moved out or dropped): refill it for `removeLast`.
+            if shown < size { (views + shown).initialize(repeating: blank, count: size - shown) }
         }
         }
         }
@@ -209,9 +174,103 @@ extension Simulation {
             viewSlots.removeLast(viewSlots.count - shown)
             hot.removeLast(hot.count - shown)
         }
-        // New views take positions in decreasing order: the last is the first.
-        indexShownSessions(from: min(firstMoved, newViewPositions.last ?? shown))
+        indexShownSessions(from: firstMoved)
         return (shown, shown > 0 || waiting)
+    }
+
+    /// The merge of `alignViews`: moves the `old - dropped` kept views among last tick's `old`
+    /// (dropped ones marked with slot -1) to their positions this tick, with their slots and hot
+    /// entries, deinitializes the dropped views, and appends to `newViewPositions` the position of
+    /// each session of `newlyShown`, in order. Their slots are left to the caller.
+    ///
+    /// Runs shifting left move in the forward pass, as it finds them: a kept view ends before
+    /// every later one, so whatever lay where a left-shifting run goes is itself dropped or
+    /// shifting left, and already moved out. Runs shifting right are recorded and moved
+    /// backward once the pass is done, by the same argument mirrored. (The pass must not move a
+    /// run right as it goes: that would overwrite views and marks it has yet to read.)
+    /// Where each new session goes is found by bisection over last tick's views, which are still
+    /// in (charger, slot) order where the pass has not reached yet (dropped ones included).
+    /// Memory from `views + old` on (as far as `shown`) must be uninitialized on entry.
+    /// - Returns: the first position whose view changed (a drop or a new session), or `shown`.
+    func moveKeptViews(old: Int, dropped: Int, _ views: UnsafeMutablePointer<SessionView>,
+                       _ slots: UnsafeMutablePointer<Int>, _ hot: UnsafeMutablePointer<HotSession>,
+                       _ newlyShown: UnsafeBufferPointer<Int>) -> Int {
+        assert((0..<old).count { slots[$0] < 0 } == dropped, "drop marks out of step with keptViewCount")
+        let shown = old - dropped + newlyShown.count
+        var firstChange = shown
+        /// Moves `count` views from `start` by `shift`, with their slots and hot entries (plain
+        /// values). The ranges may overlap: these are memmoves.
+        func move(_ start: Int, _ count: Int, by shift: Int) {
+            (views + start + shift).moveInitialize(from: views + start, count: count)
+            (slots + start + shift).update(from: slots + start, count: count)
+            (hot + start + shift).update(from: hot + start, count: count)
+        }
+        // Runs shifting right: at most one after each change point.
+        return withUnsafeTemporaryAllocation(of: RightRun.self, capacity: dropped + newlyShown.count + 1) { rightRuns in
+            var rightCount = 0
+            var i = 0          // next of last tick's views
+            var j = 0          // next new session
+            var seenDrops = 0
+            var shift = 0      // new sessions before view i, less the views dropped before it
+            // Where the next new session goes among last tick's views (`old` past the last).
+            var insertAt = newlyShown.isEmpty ? old : Self.insertionPoint(of: newlyShown[0], sessions[newlyShown[0]].charger,
+                                                                           in: views, from: 0, to: old)
+            while true {
+                // The run of kept views from i: up to the next drop, or where the next new session goes.
+                let start = i
+                if seenDrops == dropped {
+                    i = insertAt
+                } else {
+                    while i < insertAt, slots[i] >= 0 { i += 1 }
+                }
+                if i > start, shift != 0 {
+                    if shift < 0 {
+                        move(start, i - start, by: shift)
+                    } else {
+                        rightRuns.initializeElement(at: rightCount, to: RightRun(start: start, count: i - start, shift: shift))
+                        rightCount += 1
+                    }
+                }
+                if i < insertAt {
+                    // View i is dropped.
+                    firstChange = min(firstChange, i)
+                    (views + i).deinitialize(count: 1)
+                    seenDrops += 1
+                    shift -= 1
+                    i += 1
+                } else if j < newlyShown.count {
+                    // The new session goes before view i (or after them all): where view i would go.
+                    firstChange = min(firstChange, i + shift)
+                    newViewPositions.append(i + shift)
+                    shift += 1
+                    j += 1
+                    insertAt = j == newlyShown.count ? old : Self.insertionPoint(of: newlyShown[j], sessions[newlyShown[j]].charger,
+                                                                                 in: views, from: i, to: old)
+                } else {
+                    break
+                }
+            }
+            precondition(seenDrops == dropped && old + shift == shown, "views out of step with plugged sessions")
+            for k in stride(from: rightCount - 1, through: 0, by: -1) {
+                move(rightRuns[k].start, rightRuns[k].count, by: rightRuns[k].shift)
+            }
+            return firstChange
+        }
+    }
+
+    /// The first position in `[lo, hi)` of last tick's views whose session comes after session
+    /// `slot` on `charger` in (charger, slot) order. Views there are all still in place, dropped
+    /// ones too (a dropped view keeps its session's ID; only its slot in `viewSlots` is -1).
+    @inline(__always)
+    static func insertionPoint(of slot: Int, _ charger: Int, in views: UnsafeMutablePointer<SessionView>,
+                               from lo: Int, to hi: Int) -> Int {
+        var lo = lo, hi = hi
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = views[mid].chargerIndex
+            if c < charger || (c == charger && views[mid].sessionID - 1 < slot) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// Moves the sessions of `pendingShow` plugged in by `t` into `newlyShown`, in (charger, slot)
