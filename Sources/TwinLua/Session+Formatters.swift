@@ -23,7 +23,8 @@ extension Session {
         let host = try PluginHost(stdlibDirectory: stdlibDirectory, notes: options.notes,
                                   instructionLimit: pluginInstructionLimit * 4, memoryLimit: pluginMemoryLimit)
         pluginCancellation = host.state.cancellation
-        let out = LuaOutput()
+        // Siblings only beside a file: text output has no `out.sibling`.
+        let out: LuaOutput = path == nil ? LuaTextOutput() : LuaOutput()
         do {
             let plugin = try LoadedPlugin(entry: entry, host: host, params: typed)
             guard let writeFn = plugin.hook("write") else { throw SessionError("\(entry.displayPath): write must be a function") }

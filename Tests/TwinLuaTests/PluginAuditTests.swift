@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import LuaHost
+import TwinCore
+@testable import TwinLua
+
+/// What a third-party plugin written from docs/lua-api.md and docs/plugin-contract.md relies on,
+/// checked against the host (each test failed before its fix).
+@Suite struct PluginAuditTests {
+    /// A formatter that reports whether the host offers `out:sibling`, and uses it when it does.
+    static let siblingProbe = """
+    return twin.formatter { name = "sibling_probe", version = "1.0.0", api = "1", description = "probe",
+      media_type = "text/plain", extension = "txt",
+      write = function(result, out, params)
+        out:write("sibling=" .. tostring(out.sibling ~= nil) .. "\\n")
+        if out.sibling then out:sibling("-extra.txt"):write("extra\\n") end
+      end }
+    """
+
+    /// Text output (result:write(name), stdout) has no file beside which a sibling could go, so the
+    /// host does not offer `out.sibling`, and the bundled csv keeps every table as a section instead
+    /// of dropping them (before, `r:write("csv")` and `--format csv` gave the summary only).
+    @Test func textOutputHasNoSiblingSoCsvKeepsEveryTable() throws {
+        let dir = makeTempDir()
+        write(Self.siblingProbe, to: dir + "/plugins/formatters/sibling_probe.lua")
+        let session = try makeSession(cwd: dir)
+        let r = try session.run(scenario: DepotB.scenario(), policy: "llf").result
+        #expect(try session.write(format: "sibling_probe", result: r).text == "sibling=false\n")
+        let csv = try session.write(format: "csv", result: r).text
+        for section in ["# summary", "# sessions", "# vehicles", "# load_profile"] {
+            #expect(csv.contains(section), "\(section) missing from the csv text")
+        }
+        #expect(csv.contains("vehicle_id"))
+        // With a file the sibling is offered and written beside it.
+        let file = try session.write(format: "sibling_probe", result: r, to: "probe.txt")
+        #expect(file.text == "sibling=true\n")
+        #expect(FileManager.default.fileExists(atPath: dir + "/probe-extra.txt"))
+        // The same from a script.
+        let text = try session.lua.run("""
+            local r = twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'fcfs' })
+            return r:write('csv')
+            """, chunkName: "=t")
+        #expect(text[0].stringValue?.contains("# sessions") == true)
+    }
+}
