@@ -284,7 +284,10 @@ enum TwinModule {
             guard let r = s.resultsByID[id] else { throw LuaScriptError("this result is no longer available") }
             let out: FormatterOutput
             do { out = try s.write(format: format, result: r, to: path, params: params) } catch { throw lua(error) }
-            if let p = out.path { f.push(path ?? p) } else if let str = String(validating: out.data, as: UTF8.self) { f.push(str) } else { f.push(.bytes(out.data)) }
+            if let p = out.path {
+                // The path as given, unless it named a folder: then the file written in it.
+                if let path, (path as NSString).lastPathComponent == (p as NSString).lastPathComponent { f.push(path) } else { f.push(p) }
+            } else if let str = String(validating: out.data, as: UTF8.self) { f.push(str) } else { f.push(.bytes(out.data)) }
         }
         fns["__runs_list"] = { f in
             guard let h = s.history else { throw LuaScriptError("no run store attached (runs are not stored with --no-store)") }

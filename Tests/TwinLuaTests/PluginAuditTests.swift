@@ -43,3 +43,29 @@ import TwinCore
         #expect(text[0].stringValue?.contains("# sessions") == true)
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md: a formatter's `extension` is "used when -o names a folder". A folder path
+    /// failed with "cannot rename into place (errno 21)"; now the file is `<folder>/<scenario>.<extension>`.
+    @Test func anOutputPathNamingAFolderGetsAFileNamedByScenarioAndExtension() throws {
+        let dir = makeTempDir()
+        write(Self.siblingProbe, to: dir + "/plugins/formatters/sibling_probe.lua")
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        let session = try makeSession(cwd: dir)
+        let r = try session.run(scenario: DepotB.scenario(), policy: "llf").result
+        let stem = Session.outputFileName(scenario: r.scenarioName, extension: "txt")
+        let written = try session.write(format: "sibling_probe", result: r, to: "out")
+        #expect(written.path == dir + "/out/" + stem)
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/" + stem))
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/" + (stem as NSString).deletingPathExtension + "-extra.txt"))
+        // result:write returns the file it made.
+        let back = try session.lua.run("""
+            local r = twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'fcfs' })
+            return r:write('json', 'out/')
+            """, chunkName: "=t")
+        #expect(back[0].stringValue == dir + "/out/S1.json")
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/S1.json"))
+        #expect(Session.outputFileName(scenario: "Depot Nord / winter", extension: "html") == "Depot_Nord_winter.html")
+        #expect(Session.outputFileName(scenario: "???", extension: "csv") == "run.csv")
+    }
+}
