@@ -29,3 +29,27 @@ import Testing
         }
     }
 }
+
+extension DocumentedCLITests {
+    /// docs/lua-api.md: "save [any block] as x.lua and run `twin run x.lua --no-store`". Blocks that
+    /// only build, predict or fit made `twin run` exit 2 ("ran but made no run"); now they succeed,
+    /// and only an explicit --format (which needs a run) is refused.
+    @Test func aScriptThatMakesNoRunSucceeds() throws {
+        let dir = try TwinProcess.scratchDirectory()
+        try """
+        local units = require "twin.units"
+        local p = twin.predict.time_to_charge { type = twin.vehicle_type { name = "A", usable_kwh = 100,
+          curve = { {0, 50}, {1, 50} } }, soc = 0.2, target = 0.8, charger_kw = 50 }
+        print("minutes", units.s_to_min(p.seconds))
+        """.write(to: dir.appendingPathComponent("x.lua"), atomically: true, encoding: .utf8)
+        let plain = try TwinProcess.run(["run", "x.lua", "--no-store"], in: dir)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("minutes"))
+        #expect(plain.stderr.contains("made no run"))
+        let stored = try TwinProcess.run(["run", "x.lua"], in: dir)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let formatted = try TwinProcess.run(["run", "x.lua", "--no-store", "--format", "json"], in: dir)
+        #expect(formatted.status == 2)
+        #expect(formatted.stderr.contains("x.lua ran but made no run"))
+    }
+}
