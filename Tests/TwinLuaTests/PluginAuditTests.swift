@@ -69,3 +69,41 @@ extension PluginAuditTests {
         #expect(Session.outputFileName(scenario: "???", extension: "csv") == "run.csv")
     }
 }
+
+extension PluginAuditTests {
+    /// A twin.alloc misuse names the policy's file. `return twin.alloc.sorted(ctx, "soc")` (the
+    /// bundled policies' own shape, a tail call) used to be reported at "(twin plugin host):183".
+    @Test func allocErrorsNameThePolicyEvenFromATailCall() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "tail_key", version = "1.0.0", api = "1", description = "bad key, tail call",
+          allocate = function(ctx, params)
+            return twin.alloc.sorted(ctx, "soc")
+          end }
+        """, to: dir + "/plugins/policies/tail_key.lua")
+        write("""
+        return twin.policy { name = "line_key", version = "1.0.0", api = "1", description = "bad key, not a tail call",
+          allocate = function(ctx, params)
+            local kw = twin.alloc.sorted(ctx, function(s) return s.vehicle_id end)
+            return kw
+          end }
+        """, to: dir + "/plugins/policies/line_key.lua")
+        write("""
+        return twin.policy { name = "tail_fair", version = "1.0.0", api = "1", description = "no ctx, tail call",
+          allocate = function(ctx, params) return twin.alloc.fair_share(nil) end }
+        """, to: dir + "/plugins/policies/tail_fair.lua")
+        let session = try makeSession(cwd: dir)
+        let cases = [("tail_key", "plugins/policies/tail_key.lua: twin.alloc.sorted: key must be"),
+                     ("line_key", "plugins/policies/line_key.lua:3: twin.alloc.sorted: key function returned a string"),
+                     ("tail_fair", "plugins/policies/tail_fair.lua: twin.alloc.fair_share: ctx expected")]
+        for (policy, prefix) in cases {
+            do {
+                _ = try session.run(scenario: DepotB.scenario(), policy: policy)
+                Issue.record("\(policy) should fail")
+            } catch let e as SessionError {
+                #expect(e.message.hasPrefix(prefix), "\(e.message)")
+                #expect(!e.message.contains("(twin plugin host)"), "\(e.message)")
+            }
+        }
+    }
+}
