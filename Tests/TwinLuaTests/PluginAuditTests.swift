@@ -107,3 +107,30 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// `requires` as docs/lua-api.md now documents it (it said `{ name = "what" }`, but the value is
+    /// a version constraint: a description there makes discovery fail).
+    @Test func requiresTakesVersionConstraints() throws {
+        func policy(_ name: String, requires: String) -> String {
+            """
+            return twin.policy { name = "\(name)", version = "1.0.0", api = "1", description = "x", requires = \(requires),
+              allocate = function(ctx, params) return twin.alloc.fair_share(ctx) end }
+            """
+        }
+        let dir = makeTempDir()
+        write(policy("needs_any", requires: "{ \"llf\" }"), to: dir + "/plugins/policies/needs_any.lua")
+        write(policy("needs_range", requires: "{ llf = \">=1.0\", fcfs = \"^1\", [\"twin.alloc\"] = \"*\" }"),
+              to: dir + "/plugins/policies/needs_range.lua")
+        let session = try makeSession(cwd: dir)
+        #expect(session.registry.plugin("needs_any")?.requires == ["llf": "*"])
+        #expect(session.registry.plugin("needs_range")?.requires["llf"] == ">=1.0")
+        // A description where the version goes is an unmet constraint, reported with the file.
+        write(policy("needs_text", requires: "{ llf = \"the llf policy\" }"), to: dir + "/plugins/policies/needs_text.lua")
+        #expect {
+            _ = try makeSession(cwd: dir)
+        } throws: { error in
+            "\(error)".contains("plugins/policies/needs_text.lua: requires 'llf' the llf policy, found version")
+        }
+    }
+}
