@@ -201,6 +201,7 @@ extension PluginHost {
       end
       -- A behaviour's on_tick: ctx = { now, vehicles }, the vehicle tables reused across ticks (keyed
       -- by vehicle) and refreshed every call. buf holds K numbers per plugged vehicle.
+      local tick_index = nil -- the on_tick hook running (its behaviour, when one raises)
       H.make_tick = function(hooks, params, ids, types, states, chargers)
         local K = 7
         local ctx, list, by = {}, {}, {}
@@ -220,9 +221,11 @@ extension PluginHost {
             list[i] = t
           end
           for i = #list, n + 1, -1 do list[i] = nil end
-          for j = 1, #hooks do hooks[j](ctx, params[j]) end
+          for j = 1, #hooks do tick_index = j; hooks[j](ctx, params[j]) end
+          tick_index = nil
         end
       end
+      H.tick_index = function() return tick_index end
       H.seed = function(s) math.randomseed(s) end
       return H
     end

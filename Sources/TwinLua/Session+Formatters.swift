@@ -32,6 +32,7 @@ extension Session {
             let params = plugin.params
             try host.state.call(writeFn, pushing: { f in f.push(resultValue); f.push(object: out); f.push(params) }, reading: { _ in })
         } catch let e as LuaError {
+            let e = pluginLocated(e, entry.displayPath) as? LuaError ?? e
             throw SessionError(e.message, traceback: e.traceback)
         } catch let e as PluginError {
             throw SessionError(e.message)

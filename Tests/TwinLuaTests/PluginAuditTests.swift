@@ -134,3 +134,44 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §10: errors in a plugin name its file. A plugin raising a table or a message
+    /// without position (`error("x", 0)`) gave "(error object is a table value)" or "x" alone.
+    @Test func errorsWithoutPositionNameThePlugin() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "table_error", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params) error({ code = 1 }) end }
+        """, to: dir + "/plugins/policies/table_error.lua")
+        write("""
+        return twin.behaviour { name = "quiet_arrival", version = "1.0.0", api = "1", description = "x",
+          on_arrival = function(ctx, params) error("no charger model", 0) end }
+        """, to: dir + "/plugins/behaviours/quiet_arrival.lua")
+        write("""
+        return twin.behaviour { name = "tick_ok", version = "1.0.0", api = "1", description = "x",
+          on_tick = function(ctx, params) end }
+        """, to: dir + "/plugins/behaviours/tick_ok.lua")
+        write("""
+        return twin.behaviour { name = "quiet_tick", version = "1.0.0", api = "1", description = "x",
+          on_tick = function(ctx, params) error("tick broke", 0) end }
+        """, to: dir + "/plugins/behaviours/quiet_tick.lua")
+        write("""
+        return twin.formatter { name = "table_write", version = "1.0.0", api = "1", description = "x",
+          write = function(result, out, params) error({}) end }
+        """, to: dir + "/plugins/formatters/table_write.lua")
+        let session = try makeSession(cwd: dir)
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "(no error)" } catch let e as SessionError { return e.message } catch { return "\(error)" }
+        }
+        let policy = message { _ = try session.run(scenario: DepotB.scenario(), policy: "table_error") }
+        #expect(policy.hasPrefix("plugins/policies/table_error.lua: "), "\(policy)")
+        let arrival = message { _ = try session.run(scenario: DepotB.scenario(), policy: "fcfs", behaviours: ["quiet_arrival"]) }
+        #expect(arrival.hasPrefix("plugins/behaviours/quiet_arrival.lua: no charger model"), "\(arrival)")
+        let tick = message { _ = try session.run(scenario: DepotB.scenario(), policy: "fcfs", behaviours: ["tick_ok", "quiet_tick"]) }
+        #expect(tick.hasPrefix("plugins/behaviours/quiet_tick.lua: tick broke"), "\(tick)")
+        let r = try session.run(scenario: DepotB.scenario(), policy: "fcfs").result
+        let write = message { _ = try session.write(format: "table_write", result: r) }
+        #expect(write.hasPrefix("plugins/formatters/table_write.lua: "), "\(write)")
+    }
+}
