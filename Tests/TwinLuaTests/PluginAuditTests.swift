@@ -175,3 +175,18 @@ extension PluginAuditTests {
         #expect(write.hasPrefix("plugins/formatters/table_write.lua: "), "\(write)")
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §3: command-line --seed overrides what the script passes "and says so on
+    /// stderr". A seed passed as `params = { seed = 9 }` (a documented scenario key) was overridden
+    /// silently.
+    @Test func seedOverrideNotesASeedGivenThroughParams() throws {
+        let notes = NoteSink()
+        let session = try makeSession(seed: 5, notes: notes)
+        try session.lua.run("""
+            r = twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'fcfs', params = { seed = 9 } })
+            """, chunkName: "=t")
+        #expect(session.runs.last?.result.seed == 5)
+        #expect(notes.lines.contains("--seed 5 overrides the script's seed 9"), "\(notes.lines)")
+    }
+}
