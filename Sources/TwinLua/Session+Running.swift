@@ -118,6 +118,7 @@ extension Session {
                              scenarioSource: source ?? sources[scenario.name], wallTimeS: Date().timeIntervalSince(started),
                              startedAt: started)
         runs.append(run)
+        runFinished?(run)
         return run
     }
 

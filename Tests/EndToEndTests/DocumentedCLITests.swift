@@ -53,3 +53,23 @@ extension DocumentedCLITests {
         #expect(formatted.stderr.contains("x.lua ran but made no run"))
     }
 }
+
+extension DocumentedCLITests {
+    /// docs/lua-api.md §4: with a store attached "every run is saved", `twin repl` included. Runs
+    /// made at the prompt were never stored: twin.runs.list() stayed empty, `twin runs list` too.
+    @Test func replRunsAreStoredAsTheyEnd() throws {
+        let dir = try TwinProcess.scratchDirectory()
+        let input = """
+        r = twin.run(twin.load_scenario("\(TwinProcess.reference("S1.json"))"), { policy = "fcfs" })
+        print("listed", #twin.runs.list(), twin.runs.list()[1].policy)
+        print("peak", twin.runs.get(twin.runs.list()[1].id).summary.peak_kw == r.summary.peak_kw)
+        """
+        let repl = try TwinProcess.run(["repl", "--db", "runs.db"], in: dir, stdin: input)
+        #expect(repl.status == 0, "\(repl.stderr)")
+        #expect(repl.stdout.contains("listed\t1\tfcfs"), "\(repl.stdout)")
+        #expect(repl.stdout.contains("peak\ttrue"), "\(repl.stdout)")
+        #expect(repl.stderr.contains("stored run 1"), "\(repl.stderr)")
+        let list = try TwinProcess.run(["runs", "list", "--db", "runs.db"], in: dir)
+        #expect(list.stdout.contains("fcfs"), "\(list.stdout)")
+    }
+}
