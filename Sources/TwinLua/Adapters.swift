@@ -350,9 +350,11 @@ public struct FormatterOutput {
     public var text: String { String(decoding: data, as: UTF8.self) }
 }
 
-/// A plugin's runtime error whose message has no `file:line` (`error({...})`, `error("x", 0)`)
-/// named after the plugin's file, so every plugin error says where it came from.
+/// A plugin's error whose message has no `file:line` (`error({...})`, `error("x", 0)`, the memory
+/// cap's "not enough memory") named after the plugin's file, so every plugin error says where it
+/// came from.
 func pluginLocated(_ error: Error, _ path: String) -> Error {
-    guard let e = error as? LuaError, e.kind == .runtime, e.chunk == nil, !e.message.hasPrefix(path) else { return error }
+    guard let e = error as? LuaError, e.kind == .runtime || e.kind == .memory, e.chunk == nil,
+          !e.message.hasPrefix(path) else { return error }
     return LuaError(kind: e.kind, message: "\(path): \(e.message)", traceback: e.traceback)
 }

@@ -190,3 +190,34 @@ extension PluginAuditTests {
         #expect(notes.lines.contains("--seed 5 overrides the script's seed 9"), "\(notes.lines)")
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §10: going beyond the plugin memory cap fails naming the plugin. It gave a
+    /// bare "not enough memory".
+    @Test func theMemoryCapErrorNamesThePlugin() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "hog", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params) local s = string.rep("x", 64 * 1024 * 1024); return {} end }
+        """, to: dir + "/plugins/policies/hog.lua")
+        write("""
+        return twin.formatter { name = "hog_out", version = "1.0.0", api = "1", description = "x",
+          write = function(result, out, params) out:write(string.rep("x", 64 * 1024 * 1024)) end }
+        """, to: dir + "/plugins/formatters/hog_out.lua")
+        let session = try makeSession(cwd: dir)
+        session.pluginMemoryLimit = 32 << 20
+        do {
+            _ = try session.run(scenario: DepotB.scenario(), policy: "hog")
+            Issue.record("hog should fail")
+        } catch let e as SessionError {
+            #expect(e.message.hasPrefix("plugins/policies/hog.lua: not enough memory"), "\(e.message)")
+        }
+        let r = try session.run(scenario: DepotB.scenario(), policy: "fcfs").result
+        do {
+            _ = try session.write(format: "hog_out", result: r)
+            Issue.record("hog_out should fail")
+        } catch let e as SessionError {
+            #expect(e.message.hasPrefix("plugins/formatters/hog_out.lua: not enough memory"), "\(e.message)")
+        }
+    }
+}
