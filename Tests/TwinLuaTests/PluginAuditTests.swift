@@ -221,3 +221,33 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// twin.plugins() as docs/lua-api.md §5 now describes it (it said "in discovery order"; the host
+    /// sorts by kind, then name, and shows the winner of an override), and twin.plugin's manifest.
+    @Test func pluginsListIsSortedByKindThenName() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "aaa_first", version = "2.0.0", api = "1", description = "x",
+          requires = { llf = ">=1" }, allocate = function(ctx, params) return {} end }
+        """, to: dir + "/plugins/policies/aaa_first.lua")
+        let session = try makeSession(cwd: dir)
+        let out = try session.lua.run("""
+            local names = {}
+            for _, p in ipairs(twin.plugins()) do names[#names + 1] = p.kind .. ":" .. p.name end
+            local m = twin.plugin("aaa_first")
+            return table.concat(names, " "), m.requires.llf, m.path
+            """, chunkName: "=t")
+        let listed = (out[0].stringValue ?? "").split(separator: " ").map(String.init)
+        let sorted = listed.sorted { a, b in
+            let (ka, na) = (a.split(separator: ":")[0], a.split(separator: ":")[1])
+            let (kb, nb) = (b.split(separator: ":")[0], b.split(separator: ":")[1])
+            return (ka, na) < (kb, nb)
+        }
+        #expect(listed == sorted)
+        #expect(listed.first?.hasPrefix("behaviour:") == true && listed.last?.hasPrefix("policy:") == true)
+        #expect(listed.contains("policy:aaa_first"))
+        #expect(out[1] == .string(">=1"))
+        #expect(out[2] == .string("plugins/policies/aaa_first.lua"))
+    }
+}
