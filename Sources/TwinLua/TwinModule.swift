@@ -361,9 +361,18 @@ enum TwinModule {
     twin.__write, twin.__runs_list, twin.__runs_get = nil, nil, nil
     local methods = {}
     local ids = setmetatable({}, { __mode = "k" })
+    local pcall, error, type = pcall, error, type
     function methods.write(self, format, path, params)
       if type(format) ~= "string" then error("result:write(format [, path [, params]]): format name expected", 2) end
-      return write(ids[self], format, path, params)
+      -- Errors at the caller's line, not this wrapper's: the Swift function places its errors at
+      -- its caller, which is this chunk. A message that already has a place (a formatter's own
+      -- file:line) is kept as it is.
+      local ok, r = pcall(write, ids[self], format, path, params)
+      if ok then return r end
+      if type(r) ~= "string" then error(r, 0) end
+      r = r:gsub("^%(twin%):%d+: ", "")
+      if r:match("^[^:\n]+:%d+: ") then error(r, 0) end
+      error(r, 2)
     end
     local mt = {
       __index = methods,

@@ -273,3 +273,31 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §1: twin API errors start with the caller's file:line. result:write's
+    /// errors (unknown formatter, bad params, missing folder) said "(twin):8:", a line of the host.
+    @Test func resultWriteErrorsNameTheCallersLine() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.formatter { name = "broken", version = "1.0.0", api = "1", description = "x",
+          write = function(result, out, params)
+            out:write(nil .. "x")
+          end }
+        """, to: dir + "/plugins/formatters/broken.lua")
+        let session = try makeSession(cwd: dir)
+        try session.lua.run("r = twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'fcfs' })", chunkName: "=t")
+        let out = try session.lua.run("""
+            local a = select(2, pcall(function() local x = r:write("nope"); return x end))
+            local b = select(2, pcall(function() local x = r:write("csv", nil, { nope = 1 }); return x end))
+            local c = select(2, pcall(function() local x = r:write("json", "no/such/folder/x.json"); return x end))
+            local d = select(2, pcall(function() local x = r:write("broken"); return x end))
+            return a, b, c, d
+            """, chunkName: "@study.lua")
+        #expect(out[0].stringValue?.hasPrefix("study.lua:1: unknown formatter 'nope'") == true, "\(out[0])")
+        #expect(out[1].stringValue?.hasPrefix("study.lua:2: unknown parameter 'csv.nope'") == true, "\(out[1])")
+        #expect(out[2].stringValue?.hasPrefix("study.lua:3: ") == true, "\(out[2])")
+        #expect(out[3].stringValue?.hasPrefix("plugins/formatters/broken.lua:3: attempt to concatenate") == true, "\(out[3])")
+        for v in out { #expect(v.stringValue?.contains("(twin)") == false, "\(v)") }
+    }
+}
