@@ -178,7 +178,7 @@ final class PluginHost {
             case .string(let s): o.buffer.append(contentsOf: Array(s.utf8))
             case .bytes(let b): o.buffer.append(contentsOf: b)
             case .integer, .number: o.buffer.append(contentsOf: Array((luaNumberText(v)).utf8))
-            default: throw LuaArgumentError(index: i - 1, reason: "string expected, got \(f.typeName(at: i))")
+            default: throw LuaArgumentError(index: i, reason: "string expected, got \(f.typeName(at: i))")
             }
         }
         f.pushArgument(1)

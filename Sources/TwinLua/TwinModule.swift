@@ -116,7 +116,7 @@ enum TwinModule {
             .property("state") { $0.status.state.rawValue }
             .property("charger") { $0.status.chargerID }
             .property("power_kw") { $0.status.powerKW }
-            .method("time_to_charge") { b, f in
+            .method("time_to_charge") { b, f in try methodArguments {
                 // v:time_to_charge([target]) or v:time_to_charge{ target, charger_kw, site_share_kw, temp_c }
                 var args = LuaTable()
                 switch f.value(at: 2) {
@@ -133,8 +133,8 @@ enum TwinModule {
                                          ambientC: try PredictionLua.optionalNumber(args, "temp_c"))
                 }
                 f.push(PredictionLua.value(estimate))
-            }
-            .method("range_remaining") { b, f in
+            } }
+            .method("range_remaining") { b, f in try methodArguments {
                 // v:range_remaining([{ reserve, temp_c, kwh_per_km | model, avg_speed_kmh, grade_m_per_km, ... }])
                 var args = LuaTable()
                 switch f.value(at: 2) {
@@ -151,7 +151,7 @@ enum TwinModule {
                                            profile: profile, consumption: consumption)
                 }
                 f.push(PredictionLua.value(estimate))
-            }
+            } }
             .tostring { b in
                 let v = b.status
                 let place = v.chargerID.map { "@\($0)" } ?? ""
@@ -169,7 +169,7 @@ enum TwinModule {
                 let v = f.value(at: 2)
                 let t: Double
                 if let d = v.doubleValue { t = d } else if let str = v.stringValue, let d = TwinTime.parse(str, timeZone: b.sim.scenario.timeZone) { t = d }
-                else { throw LuaArgumentError(index: 1, reason: "UTC seconds or ISO 8601 text expected") }
+                else { throw LuaArgumentError(index: 2, reason: "UTC seconds or ISO 8601 text expected") }
                 b.session.cancelFlag.pointee = 0
                 do { try b.session.drive(b.sim, until: t) } catch { throw lua(SessionError.from(error)) }
                 f.pushArgument(1)
@@ -416,4 +416,12 @@ extension Session {
         let obj = try lua.call(make, pushing: { $0.push(value); $0.push(id) }, reading: { $0.ref(at: 1) })
         f.push(obj)
     }
+}
+
+/// Runs a method body whose argument checks count from the first argument after `self` (the
+/// prediction helpers say "argument 1" for the options table): Lua's own numbering of a method
+/// call counts `self` as 1, so the index moves by one. Without it `v:time_to_charge{ target = "x" }`
+/// read "calling 'time_to_charge' on bad self".
+func methodArguments(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as LuaArgumentError { throw LuaArgumentError(index: e.index + 1, reason: e.reason) }
 }

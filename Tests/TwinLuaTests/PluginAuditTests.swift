@@ -301,3 +301,34 @@ extension PluginAuditTests {
         for v in out { #expect(v.stringValue?.contains("(twin)") == false, "\(v)") }
     }
 }
+
+extension PluginAuditTests {
+    /// A bad argument to a method said "calling 'run_until' on bad self (...)": the argument
+    /// index did not count `self`. Now it is "bad argument #1 to 'run_until' (...)", as Lua's own.
+    @Test func badMethodArgumentsAreNotReportedAsBadSelf() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.formatter { name = "writes_table", version = "1.0.0", api = "1", description = "x",
+          write = function(result, out, params)
+            out:write({})
+          end }
+        """, to: dir + "/plugins/formatters/writes_table.lua")
+        let session = try makeSession(cwd: dir)
+        let out = try session.lua.run("""
+            local s = twin.load_scenario('\(referencePath("S1.json"))')
+            local sim = twin.simulation(s, { policy = 'edf' })
+            local a = select(2, pcall(function() local x = sim:run_until({}); return x end))
+            sim:run_until(s.start + 3600)
+            local v = sim:vehicle('EV-0001')
+            local b = select(2, pcall(function() local x = v:time_to_charge { target = 'x' }; return x end))
+            local c = select(2, pcall(function() local x = v:range_remaining { reserve = 'x' }; return x end))
+            local d = select(2, pcall(function() local x = sim:result():write('writes_table'); return x end))
+            return a, b, c, d
+            """, chunkName: "@study.lua")
+        #expect(out[0].stringValue?.hasPrefix("study.lua:3: bad argument #1 to 'run_until' (UTC seconds") == true, "\(out[0])")
+        #expect(out[1].stringValue?.hasPrefix("study.lua:6: bad argument #1 to 'time_to_charge' (target:") == true, "\(out[1])")
+        #expect(out[2].stringValue?.hasPrefix("study.lua:7: bad argument #1 to 'range_remaining' (reserve:") == true, "\(out[2])")
+        #expect(out[3].stringValue?.hasPrefix("plugins/formatters/writes_table.lua:3: bad argument #1 to 'write' (string expected, got table)") == true, "\(out[3])")
+        for v in out { #expect(v.stringValue?.contains("bad self") == false, "\(v)") }
+    }
+}
