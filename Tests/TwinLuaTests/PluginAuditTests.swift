@@ -332,3 +332,32 @@ extension PluginAuditTests {
         for v in out { #expect(v.stringValue?.contains("bad self") == false, "\(v)") }
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md as corrected: the json formatter leaves the event log out unless
+    /// `events = true` (the table said "the whole result"), and a JSON scenario's field paths count
+    /// from 0 (the example `vehicles[3]` read as Lua's 1-based).
+    @Test func jsonFormatterEventsAndJsonPathsAreAsDocumented() throws {
+        let dir = makeTempDir()
+        var doc = try String(contentsOfFile: referencePath("S1.json"), encoding: .utf8)
+        // The third vehicle's request made negative.
+        let obj = try JSONSerialization.jsonObject(with: Data(doc.utf8)) as! [String: Any]
+        var vehicles = obj["vehicles"] as! [[String: Any]]
+        vehicles[2]["requested_kwh"] = -5
+        var bad = obj
+        bad["vehicles"] = vehicles
+        doc = String(decoding: try JSONSerialization.data(withJSONObject: bad), as: UTF8.self)
+        write(doc, to: dir + "/bad.json")
+        let session = try makeSession(cwd: dir)
+        let out = try session.lua.run("""
+            local ok, err = pcall(twin.load_scenario, "bad.json")
+            local r = twin.run(twin.load_scenario('\(referencePath("S1.json"))'), { policy = 'fcfs' })
+            local json = require "twin.json"
+            local plain, full = json.decode(r:write("json")), json.decode(r:write("json", nil, { events = true }))
+            return err, plain.events == nil, type(full.events) == "table" and #full.events == #r.events
+            """, chunkName: "=t")
+        #expect(out[0].stringValue?.contains("bad.json: vehicles[2].requested_kwh: must be >= 0") == true, "\(out[0])")
+        #expect(out[1] == .bool(true))
+        #expect(out[2] == .bool(true))
+    }
+}
