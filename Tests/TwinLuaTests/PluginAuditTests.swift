@@ -361,3 +361,40 @@ extension PluginAuditTests {
         #expect(out[2] == .bool(true))
     }
 }
+
+extension PluginAuditTests {
+    /// The sandbox as docs/lua-api.md §8 lists it (plugin-contract.md listed fewer modules and
+    /// globals): every "available" entry works in a plugin, and blocked ones fail naming themselves.
+    @Test func theDocumentedSandboxIsWhatAPluginGets() throws {
+        let dir = makeTempDir()
+        write("""
+        local report, repl, units = require "twin.report", require "twin.repl", require "twin.units"
+        local checks = {
+          report.number(3) == "3", type(repl.show) == "function", units.h_to_s(1) == 3600,
+          os.difftime(5, 2) == 3, type(os.clock()) == "number", type(os.time()) == "number", type(os.date("!%Y")) == "string",
+          select(2, xpcall(function() error("x", 0) end, function(m) return "handled " .. m end)) == "handled x",
+          type(collectgarbage("count")) == "number", _VERSION == "Lua 5.4", load("return 1 + 1")() == 2,
+          type(debug.traceback("t")) == "string", utf8.char(72) == "H", coroutine.wrap(function() return 7 end)() == 7,
+          rawlen({ 1, 2 }) == 2, rawequal(1, 1),
+        }
+        local blocked = {}
+        for name, f in pairs {
+          getenv = function() local x = os.getenv("HOME"); return x end,
+          io = function() local x = io.open; return x end,
+          gc = function() local x = collectgarbage("collect"); return x end,
+          req = function() local x = require("io"); return x end,
+        } do
+          local ok, err = pcall(f)
+          blocked[#blocked + 1] = (not ok) and tostring(err):find("is not allowed in a plugin", 1, true) ~= nil
+        end
+        return twin.policy { name = "sandbox_probe", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params)
+            for i, c in ipairs(checks) do if c ~= true then error("available check " .. i .. " failed") end end
+            for i, b in ipairs(blocked) do if b ~= true then error("blocked check " .. i .. " failed") end end
+            return twin.alloc.fair_share(ctx)
+          end }
+        """, to: dir + "/plugins/policies/sandbox_probe.lua")
+        let session = try makeSession(cwd: dir)
+        #expect(throws: Never.self) { _ = try session.run(scenario: DepotB.scenario(), policy: "sandbox_probe") }
+    }
+}
