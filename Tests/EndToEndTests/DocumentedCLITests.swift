@@ -73,3 +73,23 @@ extension DocumentedCLITests {
         #expect(list.stdout.contains("fcfs"), "\(list.stdout)")
     }
 }
+
+extension DocumentedCLITests {
+    /// docs/lua-api.md §10: an error in a plugin names its file:line, "followed by a stack
+    /// traceback". A .json scenario run printed the message alone.
+    @Test func aPluginErrorInAJsonRunShowsItsTraceback() throws {
+        let dir = try TwinProcess.scratchDirectory()
+        let folder = dir.appendingPathComponent("plugins/policies")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+        local function helper(ctx) return ctx.nothing.field end
+        return twin.policy { name = "broken", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params) local kw = helper(ctx); return kw end }
+        """.write(to: folder.appendingPathComponent("broken.lua"), atomically: true, encoding: .utf8)
+        let r = try TwinProcess.run(["run", Self.s2, "--policy", "broken", "--no-store"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("twin: error: plugins/policies/broken.lua:1: attempt to index a nil value"), "\(r.stderr)")
+        #expect(r.stderr.contains("stack traceback:"), "\(r.stderr)")
+        #expect(r.stderr.contains("plugins/policies/broken.lua:3:"), "\(r.stderr)")
+    }
+}
