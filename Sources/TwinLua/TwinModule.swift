@@ -343,6 +343,11 @@ enum TwinModule {
         var o = RunOpts()
         if v == .nil { return o }
         guard let t = v.tableValue else { throw LuaArgumentError(index: 2, reason: "options table expected") }
+        // A misspelt option (`behaviors`, `param`) would otherwise be ignored without a word.
+        let known: Set<String> = ["policy", "behaviours", "params", "seed"]
+        for key in t.fields.keys.sorted() where !known.contains(key) {
+            throw LuaScriptError("unknown option '\(key)' (options: policy, behaviours, params, seed)")
+        }
         if let p = t["policy"].stringValue { o.policy = p } else if t["policy"] != .nil { throw LuaScriptError("policy: a plugin name is expected") }
         switch t["behaviours"] {
         case .nil: break

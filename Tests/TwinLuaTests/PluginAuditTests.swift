@@ -398,3 +398,23 @@ extension PluginAuditTests {
         #expect(throws: Never.self) { _ = try session.run(scenario: DepotB.scenario(), policy: "sandbox_probe") }
     }
 }
+
+extension PluginAuditTests {
+    /// twin.run's options are policy, behaviours, params and seed (docs/lua-api.md §3). A misspelt
+    /// one (`behaviors = {...}`) was ignored: the run went on without the behaviours asked for.
+    @Test func misspeltRunOptionsAreErrors() throws {
+        let session = try makeSession()
+        let out = try session.lua.run("""
+            local s = twin.load_scenario('\(referencePath("S1.json"))')
+            local ok1, e1 = pcall(function() local r = twin.run(s, { policy = 'fcfs', behaviors = { 'first_free' } }); return r end)
+            local ok2, e2 = pcall(function() local r = twin.simulation(s, { policy = 'fcfs', param = {} }); return r end)
+            local r = twin.run(s, { policy = 'fcfs', behaviours = { 'first_free' }, params = {}, seed = 3 })
+            return ok1, e1, ok2, e2, r.seed
+            """, chunkName: "@study.lua")
+        #expect(out[0] == .bool(false))
+        #expect(out[1].stringValue?.hasPrefix("study.lua:2: unknown option 'behaviors' (options: policy, behaviours, params, seed)") == true, "\(out[1])")
+        #expect(out[2] == .bool(false))
+        #expect(out[3].stringValue?.contains("unknown option 'param'") == true, "\(out[3])")
+        #expect(out[4] == .integer(3))
+    }
+}
