@@ -418,3 +418,25 @@ extension PluginAuditTests {
         #expect(out[4] == .integer(3))
     }
 }
+
+extension PluginAuditTests {
+    /// A behaviour whose hook is misspelt (`on_arrive`) was accepted and never called, silently.
+    /// Reading plugins now notes it (and a behaviour with no hook at all); helpers are left alone.
+    @Test func aMisspeltBehaviourHookIsNoted() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.behaviour { name = "typo", version = "1.0.0", api = "1", description = "x",
+          on_arrive = function(ctx, params) return nil end, helper = function() end }
+        """, to: dir + "/plugins/behaviours/typo.lua")
+        write("""
+        return twin.behaviour { name = "fine", version = "1.0.0", api = "1", description = "x",
+          on_arrival = function(ctx, params) return nil end, pick = function() end }
+        """, to: dir + "/plugins/behaviours/fine.lua")
+        let notes = NoteSink()
+        _ = try makeSession(cwd: dir, notes: notes)
+        #expect(notes.lines.contains("plugins/behaviours/typo.lua: 'on_arrive' is not a behaviour hook and is never called (hooks: on_arrival, on_block_start, precondition, on_tick)"), "\(notes.lines)")
+        #expect(notes.lines.contains { $0.hasPrefix("plugins/behaviours/typo.lua: behaviour 'typo' defines no hook") })
+        #expect(!notes.lines.contains { $0.contains("fine.lua") || $0.contains("'helper'") })
+        #expect(!notes.lines.contains { $0.hasPrefix("plugins/behaviours/") && !$0.contains("typo.lua") })
+    }
+}
