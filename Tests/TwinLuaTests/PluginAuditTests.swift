@@ -440,3 +440,24 @@ extension PluginAuditTests {
         #expect(!notes.lines.contains { $0.hasPrefix("plugins/behaviours/") && !$0.contains("typo.lua") })
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §6 said `terms` holds "the kWh/km of each" of traction, hvac, climbing; the
+    /// keys are `<term>_kwh_per_km` (terms.traction is nil). Pins the documented names.
+    @Test func predictionFieldsAreTheDocumentedNames() throws {
+        let session = try makeSession()
+        let out = try session.lua.run("""
+            local e = twin.vehicle_type { name = "E", usable_kwh = 350, curve = { {0, 150}, {1, 150} }, hvac = { constant_kw = 5 } }
+            local r = twin.predict.range_remaining { type = e, soc = 0.6, temp_c = -10, reserve = 0.1, avg_speed_kmh = 18, grade_m_per_km = 5 }
+            local t = r.terms
+            local sum = t.traction_kwh_per_km + t.hvac_kwh_per_km + t.climb_kwh_per_km - t.regen_kwh_per_km
+            local p = twin.predict.time_to_charge { type = e, soc = 0.2, target = 0.9, charger_kw = 100, temp_c = -10 }
+            return math.abs(sum - r.kwh_per_km) < 1e-9, r.available_kwh, r.reserve, p.limit_kw + p.hvac_kw, p.target, p.soc,
+                   p.hvac_kwh > 0 and math.abs(p.drawn_kwh - p.charging_kwh - p.hvac_kwh) < 1e-9
+            """, chunkName: "=t")
+        #expect(out[0] == .bool(true))
+        #expect(out[1].doubleValue.map { abs($0 - 175) < 1e-9 } == true)
+        #expect(out[2].doubleValue == 0.1 && out[3].doubleValue == 100 && out[4].doubleValue == 0.9 && out[5].doubleValue == 0.2)
+        #expect(out[6] == .bool(true))
+    }
+}
