@@ -461,3 +461,21 @@ extension PluginAuditTests {
         #expect(out[6] == .bool(true))
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §7 did not say a parameter's default is required; the host refuses the
+    /// plugin without one (naming the field). Pins what the doc now says.
+    @Test func aParameterNeedsADefaultOfItsType() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "nodef", version = "1.0.0", api = "1", description = "x",
+          params = { a = { type = "number" } }, allocate = function(ctx, p) return {} end }
+        """, to: dir + "/plugins/policies/nodef.lua")
+        #expect { _ = try makeSession(cwd: dir) } throws: { "\($0)".contains("plugins/policies/nodef.lua: params.a.default is missing") }
+        write("""
+        return twin.policy { name = "nodef", version = "1.0.0", api = "1", description = "x",
+          params = { a = { type = "number", default = "high" } }, allocate = function(ctx, p) return {} end }
+        """, to: dir + "/plugins/policies/nodef.lua")
+        #expect { _ = try makeSession(cwd: dir) } throws: { "\($0)".contains("plugins/policies/nodef.lua: params.a") }
+    }
+}
