@@ -479,3 +479,32 @@ extension PluginAuditTests {
         #expect { _ = try makeSession(cwd: dir) } throws: { "\($0)".contains("plugins/policies/nodef.lua: params.a") }
     }
 }
+
+extension PluginAuditTests {
+    /// What a behaviour hook may answer, as docs/lua-api.md §7 now states: anything else fails the
+    /// run naming the plugin and what was possible.
+    @Test func unusableBehaviourAnswersFailNamingThePlugin() throws {
+        let dir = makeTempDir()
+        for (name, hook, answer) in [("bad_charger", "on_arrival", "\"C9\""), ("bad_vehicle", "on_block_start", "\"X\""),
+                                     ("bad_lead", "precondition", "-5")] {
+            write("""
+            return twin.behaviour { name = "\(name)", version = "1.0.0", api = "1", description = "x",
+              \(hook) = function(ctx, params) return \(answer) end }
+            """, to: dir + "/plugins/behaviours/\(name).lua")
+        }
+        write(ScriptTests.depotScript.replacingOccurrences(of: "result = twin.run(scenario, { policy = \"edf\", behaviours = { \"first_free\", \"before_departure\" } })", with: ""),
+              to: dir + "/depot.lua")
+        let session = try makeSession(cwd: dir)
+        try session.runScript(path: "depot.lua")
+        for (name, expected) in [("bad_charger", "plugins/behaviours/bad_charger.lua: on_arrival returned \"C9\", which is not a free charger id (free: "),
+                                 ("bad_vehicle", "plugins/behaviours/bad_vehicle.lua: on_block_start returned \"X\", which is not a candidate vehicle id (candidates: "),
+                                 ("bad_lead", "plugins/behaviours/bad_lead.lua: precondition returned ")] {
+            let out = try session.lua.run("""
+                local ok, err = pcall(twin.run, scenario, { policy = "edf", behaviours = { "\(name)" } })
+                return ok, err
+                """, chunkName: "=t")
+            #expect(out[0] == .bool(false))
+            #expect(out[1].stringValue?.contains(expected) == true, "\(out[1])")
+        }
+    }
+}
