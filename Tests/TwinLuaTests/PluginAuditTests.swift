@@ -508,3 +508,36 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md now says a visit that names its charger uses it (waiting when busy) and
+    /// on_arrival is not asked for it; it was documented as a mere preference, so a plugin author
+    /// expected on_arrival to be consulted.
+    @Test func aVisitsOwnChargerIsNotAskedOfOnArrival() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.behaviour { name = "to_c1", version = "1.0.0", api = "1", description = "x",
+          on_arrival = function(ctx, params) print("asked " .. ctx.vehicle.id); return "C1" end }
+        """, to: dir + "/plugins/behaviours/to_c1.lua")
+        let notes = NoteSink()
+        let session = try makeSession(cwd: dir, notes: notes)
+        let out = try session.lua.run("""
+            local e = twin.vehicle_type { name = "E", usable_kwh = 100, curve = { {0, 50}, {1, 50} } }
+            local s = twin.scenario { name = "x", start = 0, ["end"] = 86400, vehicle_types = { e },
+              vehicles = { { id = "V1", type = "E", at_depot = false }, { id = "V2", type = "E", at_depot = false },
+                           { id = "V3", type = "E", at_depot = false } },
+              chargers = { twin.charger { id = "C1", max_kw = 50 }, twin.charger { id = "C2", max_kw = 50 } }, site = { grid_limit_kw = 100 },
+              visits = { { vehicle = "V1", arrival = 3600, departure = 40000, soc = 0.2, target_soc = 0.8, charger = "C2" },
+                         { vehicle = "V2", arrival = 7200, departure = 40000, soc = 0.2, target_soc = 0.8, charger = "C2" },
+                         { vehicle = "V3", arrival = 7300, departure = 40000, soc = 0.2, target_soc = 0.8 } } }
+            local r = twin.run(s, { policy = "fcfs", behaviours = { "to_c1" } })
+            local at = {}
+            for _, x in ipairs(r.sessions) do at[x.vehicle_id] = x.charger_id .. "@" .. math.floor(x.plug_in) end
+            return at.V1, at.V2, at.V3
+            """, chunkName: "=t")
+        #expect(out[0] == .string("C2@3600"))
+        #expect(out[1].stringValue?.hasPrefix("C2@") == true && out[1] != .string("C2@7200"), "V2 waits for C2: \(out[1])")
+        #expect(out[2] == .string("C1@7300"))
+        #expect(notes.lines.filter { $0.hasPrefix("asked ") } == ["asked V3"], "\(notes.lines)")
+    }
+}
