@@ -5,7 +5,8 @@ import TwinCore
 @testable import TwinLua
 
 /// What a third-party plugin written from docs/lua-api.md and docs/plugin-contract.md relies on,
-/// checked against the host (each test failed before its fix).
+/// checked against the host. A test for a code fix failed before it; a test for a doc fix (the
+/// code was right, the doc now says what it does) pins that behaviour, as its comment says.
 @Suite struct PluginAuditTests {
     /// A formatter that reports whether the host offers `out:sibling`, and uses it when it does.
     static let siblingProbe = """
