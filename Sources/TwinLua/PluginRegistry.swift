@@ -273,6 +273,11 @@ final class ManifestReader {
         let display = String(chunkName.dropFirst())
         func fail(_ m: String) -> PluginError { PluginError("\(display): \(m)") }
         guard let name = t["name"].stringValue, !name.isEmpty else { throw fail("manifest field 'name' is missing (give the plugin a name)") }
+        // The documented form: `--set NAME.param=v` splits at the dot, and --policy takes one word.
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
+              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+            throw fail("name '\(name)' must be snake_case: lowercase letters, digits and _, starting with a letter (--policy, --set NAME.param and twin.run use it)")
+        }
         guard let version = t["version"].stringValue, !version.isEmpty else { throw fail("manifest field 'version' is missing (e.g. version = \"1.0.0\")") }
         guard let api = t["api"].stringValue ?? t["api"].integerValue.map(String.init) else {
             throw fail("manifest field 'api' is missing (use api = \"1\")")

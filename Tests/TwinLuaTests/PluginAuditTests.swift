@@ -542,3 +542,26 @@ extension PluginAuditTests {
         #expect(notes.lines.filter { $0.hasPrefix("asked ") } == ["asked V3"], "\(notes.lines)")
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §7: a plugin's name is snake_case. "Bad Name" or "peak.v2" was accepted, and
+    /// then could not be given to --policy or --set (which splits NAME.param at the dot).
+    @Test func aPluginNameMustBeSnakeCase() throws {
+        for bad in ["Bad Name", "peak.v2", "Peak", "9lives", "my-policy"] {
+            let dir = makeTempDir()
+            write("""
+            return twin.policy { name = "\(bad)", version = "1.0.0", api = "1", description = "x",
+              allocate = function(ctx, params) return {} end }
+            """, to: dir + "/plugins/policies/p.lua")
+            #expect { _ = try makeSession(cwd: dir) } throws: {
+                "\($0)".contains("plugins/policies/p.lua: name '\(bad)' must be snake_case")
+            }
+        }
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "ok_name_2", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params) return {} end }
+        """, to: dir + "/plugins/policies/p.lua")
+        #expect(try makeSession(cwd: dir).registry.plugin("ok_name_2") != nil)
+    }
+}
