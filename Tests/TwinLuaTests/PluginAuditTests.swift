@@ -565,3 +565,28 @@ extension PluginAuditTests {
         #expect(try makeSession(cwd: dir).registry.plugin("ok_name_2") != nil)
     }
 }
+
+extension PluginAuditTests {
+    /// docs/lua-api.md §10 gave every plugin call 50 million instructions; a formatter's write gets
+    /// four times the policy budget. Pinned with small budgets: a write that needs more than the
+    /// per-call budget but less than four times it succeeds, and beyond that fails naming the file.
+    @Test func aFormattersWriteHasFourTimesTheCallBudget() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.formatter { name = "busy", version = "1.0.0", api = "1", description = "x",
+          params = { n = { type = "integer", default = 0, help = "loop count" } },
+          write = function(result, out, params) local x = 0; for i = 1, params.n do x = x + i end; out:write(tostring(x)) end }
+        """, to: dir + "/plugins/formatters/busy.lua")
+        let session = try makeSession(cwd: dir)
+        let r = try session.run(scenario: DepotB.scenario(), policy: "fcfs").result
+        session.pluginInstructionLimit = 1_000_000
+        // ~4 instructions per iteration: 500 000 iterations ~ 2 M instructions, above 1 M, under 4 M.
+        #expect(throws: Never.self) { _ = try session.write(format: "busy", result: r, params: ["n": .integer(500_000)]) }
+        do {
+            _ = try session.write(format: "busy", result: r, params: ["n": .integer(3_000_000)])
+            Issue.record("the write should exceed 4 M instructions")
+        } catch let e as SessionError {
+            #expect(e.message.hasPrefix("plugins/formatters/busy.lua:3: instruction limit exceeded (4000000 instructions)"), "\(e.message)")
+        }
+    }
+}
