@@ -590,3 +590,34 @@ extension PluginAuditTests {
         }
     }
 }
+
+extension PluginAuditTests {
+    /// What docs/lua-api.md §7 now says about ctx.sessions order: twin.alloc on the engine's ctx
+    /// is aligned with the host's order; on a ctx the plugin built in another order it is aligned
+    /// with that ctx. (Sorting ctx.sessions in place misaligned both, silently; the doc now warns.)
+    @Test func allocOnABuiltCtxIsAlignedWithItsOwnOrder() throws {
+        let dir = makeTempDir()
+        write("""
+        return twin.policy { name = "reversed", version = "1.0.0", api = "1", description = "x",
+          allocate = function(ctx, params)
+            local mine = { now = ctx.now, step_s = ctx.step_s, headroom_kw = ctx.headroom_kw, sessions = {} }
+            local n = #ctx.sessions
+            for i = 1, n do mine.sessions[i] = ctx.sessions[n + 1 - i] end
+            local theirs, ours = twin.alloc.uncontrolled(ctx), twin.alloc.uncontrolled(mine)
+            for i = 1, n do
+              if theirs[i] ~= ctx.sessions[i].max_kw then error("engine ctx misaligned at " .. i) end
+              if ours[i] ~= mine.sessions[i].max_kw then error("built ctx misaligned at " .. i) end
+            end
+            local by_id, kw, fair = {}, {}, twin.alloc.fair_share(mine)
+            for i, s in ipairs(mine.sessions) do by_id[s.id] = fair[i] end
+            for i, s in ipairs(ctx.sessions) do kw[i] = by_id[s.id] end
+            return kw
+          end }
+        """, to: dir + "/plugins/policies/reversed.lua")
+        let session = try makeSession(cwd: dir)
+        let s2 = try session.loadScenario(path: referencePath("S2.json"))
+        let reversed = try session.run(scenario: s2, policy: "reversed").result
+        let fair = try session.run(scenario: s2, policy: "round_robin").result
+        #expect(abs(reversed.summary.deliveredKWh - fair.summary.deliveredKWh) < 1e-6 * max(1, fair.summary.deliveredKWh))
+    }
+}
