@@ -200,7 +200,7 @@ final class LuaPolicy: ChargingPolicy {
             // Lua may have stopped half way through its bookkeeping: next call resends everything.
             calls += 1
             previousIDs.removeAll()
-            throw error
+            throw pluginLocated(error, plugin.entry.displayPath)
         }
         let m = min(n, out.count)
         out.withUnsafeBufferPointer { o in
@@ -261,7 +261,16 @@ final class LuaBehaviours: DepotBehaviour {
         }
         if !tickNumbers.isEmpty { state.setArray(buffer, tickNumbers) }
         let n = vehicles.count
-        try state.call(call, pushing: { f in f.push(buffer); f.push(n); f.push(now) }, reading: { _ in })
+        do {
+            try state.call(call, pushing: { f in f.push(buffer); f.push(n); f.push(now) }, reading: { _ in })
+        } catch {
+            // Which behaviour's on_tick raised: the tick function keeps its index while it runs.
+            let ticking = plugins.filter { $0.hook("on_tick") != nil }
+            let index = (try? state.call(try ticking[0].host.helper("tick_index"), pushing: { _ in },
+                                         reading: { $0.value(at: 1).integerValue })) ?? nil
+            guard let index, ticking.indices.contains(Int(index) - 1) else { throw error }
+            throw pluginLocated(error, ticking[Int(index) - 1].entry.displayPath)
+        }
     }
 
     /// A vehicle as behaviour hooks see it; `charger_id` names its charger when plugged.
@@ -283,7 +292,12 @@ final class LuaBehaviours: DepotBehaviour {
         for p in plugins {
             guard let hook = p.hook(hookName) else { continue }
             let params = p.params
-            let r = try p.host.state.call(hook, pushing: { f in f.push(ctx); f.push(params) }, reading: { $0.value(at: 1) })
+            let r: LuaValue
+            do {
+                r = try p.host.state.call(hook, pushing: { f in f.push(ctx); f.push(params) }, reading: { $0.value(at: 1) })
+            } catch {
+                throw pluginLocated(error, p.entry.displayPath)
+            }
             if r != .nil { return (p, r) }
         }
         return nil
@@ -334,4 +348,13 @@ public struct FormatterOutput {
     public var siblings: [(path: String, data: [UInt8])]
     public var mediaType: String?
     public var text: String { String(decoding: data, as: UTF8.self) }
+}
+
+/// A plugin's error whose message has no `file:line` (`error({...})`, `error("x", 0)`, the memory
+/// cap's "not enough memory") named after the plugin's file, so every plugin error says where it
+/// came from.
+func pluginLocated(_ error: Error, _ path: String) -> Error {
+    guard let e = error as? LuaError, e.kind == .runtime || e.kind == .memory, e.chunk == nil,
+          !e.message.hasPrefix(path) else { return error }
+    return LuaError(kind: e.kind, message: "\(path): \(e.message)", traceback: e.traceback)
 }

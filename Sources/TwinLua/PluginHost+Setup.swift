@@ -14,17 +14,27 @@ extension PluginHost {
         end
       end
       local current_ctx = nil
+      local current_name = nil -- the policy being called (its path), for errors without a plugin frame
+      local getinfo = debug.getinfo
+      -- An error at the line that called the twin.alloc function (level 3 from here). A policy that
+      -- ends with `return twin.alloc.sorted(ctx, key)` makes a tail call, which leaves no frame of
+      -- its own: the caller is then this host chunk, so the message names the policy's file instead.
+      local function raise(msg)
+        local info = getinfo(3, "S")
+        if info ~= nil and info.what ~= "C" and info.source ~= "=(twin plugin host)" then error(msg, 3) end
+        error((current_name and (current_name .. ": ") or "") .. msg, 0)
+      end
       local slow -- set below: fast.slow on a plain copy of the ctx
       local alloc = {}
       local builtin = { arrival = true, departure = true, laxity = true }
       function alloc.sorted(ctx, key)
-        if type(ctx) ~= "table" then error("twin.alloc.sorted: ctx expected", 2) end
+        if type(ctx) ~= "table" then raise("twin.alloc.sorted: ctx expected") end
         if type(key) == "function" then
           local keys = {}
           for i, s in ipairs(ctx.sessions) do
             local k = key(s)
             if type(k) ~= "number" then
-              error("twin.alloc.sorted: key function returned a " .. type(k) .. " for session " .. i .. " (number expected)", 2)
+              raise("twin.alloc.sorted: key function returned a " .. type(k) .. " for session " .. i .. " (number expected)")
             end
             keys[i] = k
           end
@@ -32,14 +42,14 @@ extension PluginHost {
           return slow("sorted", ctx, keys)
         end
         if not builtin[key] then
-          error("twin.alloc.sorted: key must be \"arrival\", \"departure\", \"laxity\" or a function(session) -> number, got " .. tostring(key), 2)
+          raise("twin.alloc.sorted: key must be \"arrival\", \"departure\", \"laxity\" or a function(session) -> number, got " .. tostring(key))
         end
         if rawequal(ctx, current_ctx) then return fast.sorted(key) end
         return slow("sorted", ctx, key)
       end
       for _, op in ipairs { "fair_share", "balanced", "uncontrolled" } do
         alloc[op] = function(ctx)
-          if type(ctx) ~= "table" then error("twin.alloc." .. op .. ": ctx expected", 2) end
+          if type(ctx) ~= "table" then raise("twin.alloc." .. op .. ": ctx expected") end
           if rawequal(ctx, current_ctx) then return fast[op]() end
           return slow(op, ctx)
         end
@@ -183,7 +193,7 @@ extension PluginHost {
             end
           end
           for i = #sessions, n + 1, -1 do sessions[i] = nil end
-          current_ctx = ctx
+          current_ctx, current_name = ctx, name
           local r = allocate(ctx, params)
           if type(r) ~= "table" or getmetatable(r) ~= nil then return checked(name, r, n) end
           return r
@@ -191,6 +201,7 @@ extension PluginHost {
       end
       -- A behaviour's on_tick: ctx = { now, vehicles }, the vehicle tables reused across ticks (keyed
       -- by vehicle) and refreshed every call. buf holds K numbers per plugged vehicle.
+      local tick_index = nil -- the on_tick hook running (its behaviour, when one raises)
       H.make_tick = function(hooks, params, ids, types, states, chargers)
         local K = 7
         local ctx, list, by = {}, {}, {}
@@ -210,9 +221,11 @@ extension PluginHost {
             list[i] = t
           end
           for i = #list, n + 1, -1 do list[i] = nil end
-          for j = 1, #hooks do hooks[j](ctx, params[j]) end
+          for j = 1, #hooks do tick_index = j; hooks[j](ctx, params[j]) end
+          tick_index = nil
         end
       end
+      H.tick_index = function() return tick_index end
       H.seed = function(s) math.randomseed(s) end
       return H
     end

@@ -141,19 +141,11 @@ final class PluginHost {
             throw PluginError("plugin host setup failed")
         }
         twinTable = try state.call(twin, pushing: { _ in }, reading: { $0.ref(at: 1) })
+        // Two classes for `out`: with a file behind it (`sibling` offered), and without (text
+        // returned, stdout): there is no file to put a sibling beside, so `out.sibling` is nil and a
+        // formatter puts everything in its one output (as the contract says it should then).
         state.register(LuaClass<LuaOutput>("output")
-            .method("write") { o, f in
-                for i in 2...max(2, f.count) where i <= f.count {
-                    let v = f.value(at: i)
-                    switch v {
-                    case .string(let s): o.buffer.append(contentsOf: Array(s.utf8))
-                    case .bytes(let b): o.buffer.append(contentsOf: b)
-                    case .integer, .number: o.buffer.append(contentsOf: Array((luaNumberText(v)).utf8))
-                    default: throw LuaArgumentError(index: i - 1, reason: "string expected, got \(f.typeName(at: i))")
-                    }
-                }
-                f.pushArgument(1)
-            }
+            .method("write") { o, f in try Self.append(to: o, f) }
             .method("sibling") { o, f in
                 let suffix = try f.string(at: 2)
                 guard !suffix.contains("/"), !suffix.contains("\\"), !suffix.contains(".."), !suffix.isEmpty else {
@@ -164,6 +156,9 @@ final class PluginHost {
                 f.push(object: s)
             }
             .tostring { "<output\($0.suffix.map { " " + $0 } ?? "") \($0.buffer.count) bytes>" })
+        state.register(LuaClass<LuaTextOutput>("output")
+            .method("write") { o, f in try Self.append(to: o, f) }
+            .tostring { "<output \($0.buffer.count) bytes>" })
         state.instructionLimit = instructionLimit
         state.memoryLimit = memoryLimit
         hostRef = self
@@ -173,6 +168,20 @@ final class PluginHost {
     func helper(_ name: String) throws -> LuaRef {
         guard case .function(let r) = state.get(helpers, .string(name)) else { throw PluginError("missing helper \(name)") }
         return r
+    }
+
+    /// `out:write(...)`: appends strings and numbers, returns `out` (so calls chain).
+    static func append(to o: LuaOutput, _ f: LuaCallFrame) throws {
+        for i in 2...max(2, f.count) where i <= f.count {
+            let v = f.value(at: i)
+            switch v {
+            case .string(let s): o.buffer.append(contentsOf: Array(s.utf8))
+            case .bytes(let b): o.buffer.append(contentsOf: b)
+            case .integer, .number: o.buffer.append(contentsOf: Array((luaNumberText(v)).utf8))
+            default: throw LuaArgumentError(index: i, reason: "string expected, got \(f.typeName(at: i))")
+            }
+        }
+        f.pushArgument(1)
     }
 
     static func chunkPath(file: String, root: String) -> String {
@@ -242,12 +251,15 @@ final class PluginHost {
 }
 
 /// The `out` object given to formatters: collects bytes; the host writes them to the path.
-final class LuaOutput {
+class LuaOutput {
     var buffer: [UInt8] = []
     var siblings: [LuaOutput] = []
     let suffix: String?
     init(suffix: String? = nil) { self.suffix = suffix }
 }
+
+/// The `out` of a formatter whose output is returned as text (no file): no `sibling`.
+final class LuaTextOutput: LuaOutput {}
 
 func luaNumberText(_ v: LuaValue) -> String {
     switch v {

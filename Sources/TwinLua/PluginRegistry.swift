@@ -169,6 +169,7 @@ public final class PluginRegistry {
                 found[entry.name] = entry
             }
         }
+        notes.append(contentsOf: reader.notes)
         // Requirements are checked once every plugin is known.
         for entry in found.values.sorted(by: { $0.path < $1.path }) {
             for (name, constraint) in entry.requires.sorted(by: { $0.key < $1.key }) {
@@ -245,6 +246,8 @@ public final class PluginRegistry {
 /// Reads manifests in a fresh, limited plugin state.
 final class ManifestReader {
     let host: PluginHost
+    /// Things worth telling the author that do not stop the plugin (a misspelt hook name).
+    private(set) var notes: [String] = []
 
     init(stdlibDirectory: String) throws {
         host = try PluginHost(stdlibDirectory: stdlibDirectory, notes: { _ in }, instructionLimit: 10_000_000,
@@ -262,13 +265,19 @@ final class ManifestReader {
             throw PluginError("\(display): is in \(kind.folder)/ but was made by twin.\(madeAs){...}; use twin.\(kind.rawValue){...}")
         }
         return try Self.entry(from: host.state.value(of: table).tableValue ?? LuaTable(), kind: kind, file: file,
-                              root: root, chunkName: chunkName)
+                              root: root, chunkName: chunkName, notes: &notes)
     }
 
-    static func entry(from t: LuaTable, kind: PluginKind, file: String, root: String, chunkName: String) throws -> PluginEntry {
+    static func entry(from t: LuaTable, kind: PluginKind, file: String, root: String, chunkName: String,
+                      notes: inout [String]) throws -> PluginEntry {
         let display = String(chunkName.dropFirst())
         func fail(_ m: String) -> PluginError { PluginError("\(display): \(m)") }
         guard let name = t["name"].stringValue, !name.isEmpty else { throw fail("manifest field 'name' is missing (give the plugin a name)") }
+        // The documented form: `--set NAME.param=v` splits at the dot, and --policy takes one word.
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
+              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+            throw fail("name '\(name)' must be snake_case: lowercase letters, digits and _, starting with a letter (--policy, --set NAME.param and twin.run use it)")
+        }
         guard let version = t["version"].stringValue, !version.isEmpty else { throw fail("manifest field 'version' is missing (e.g. version = \"1.0.0\")") }
         guard let api = t["api"].stringValue ?? t["api"].integerValue.map(String.init) else {
             throw fail("manifest field 'api' is missing (use api = \"1\")")
@@ -318,11 +327,24 @@ final class ManifestReader {
         if !hook.isEmpty {
             guard case .function = t[hook] else { throw fail("\(hook) must be a function") }
         } else {
-            for h in ["on_arrival", "on_block_start", "precondition", "on_tick"] {
+            let hooks = ["on_arrival", "on_block_start", "precondition", "on_tick"]
+            for h in hooks {
                 switch t[h] {
                 case .nil, .function: break
                 default: throw fail("\(h) must be a function")
                 }
+            }
+            // A misspelt hook (`on_arrive`, `onTick`) would never be called, without a word.
+            let list = "hooks: " + hooks.joined(separator: ", ")
+            for key in t.fields.keys.sorted() where !hooks.contains(key) {
+                guard case .function = t[key] else { continue }
+                let lower = key.lowercased()
+                if lower.hasPrefix("on") || lower.contains("precondition") {
+                    notes.append("\(display): '\(key)' is not a behaviour hook and is never called (\(list))")
+                }
+            }
+            if !hooks.contains(where: { t[$0] != .nil }) {
+                notes.append("\(display): behaviour '\(name)' defines no hook, so it never changes anything (\(list))")
             }
         }
         return PluginEntry(name: name, kind: kind, version: version, api: api,

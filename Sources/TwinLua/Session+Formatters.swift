@@ -23,7 +23,8 @@ extension Session {
         let host = try PluginHost(stdlibDirectory: stdlibDirectory, notes: options.notes,
                                   instructionLimit: pluginInstructionLimit * 4, memoryLimit: pluginMemoryLimit)
         pluginCancellation = host.state.cancellation
-        let out = LuaOutput()
+        // Siblings only beside a file: text output has no `out.sibling`.
+        let out: LuaOutput = path == nil ? LuaTextOutput() : LuaOutput()
         do {
             let plugin = try LoadedPlugin(entry: entry, host: host, params: typed)
             guard let writeFn = plugin.hook("write") else { throw SessionError("\(entry.displayPath): write must be a function") }
@@ -31,6 +32,7 @@ extension Session {
             let params = plugin.params
             try host.state.call(writeFn, pushing: { f in f.push(resultValue); f.push(object: out); f.push(params) }, reading: { _ in })
         } catch let e as LuaError {
+            let e = pluginLocated(e, entry.displayPath) as? LuaError ?? e
             throw SessionError(e.message, traceback: e.traceback)
         } catch let e as PluginError {
             throw SessionError(e.message)
@@ -41,12 +43,34 @@ extension Session {
         guard let path else {
             return FormatterOutput(data: out.buffer, path: nil, siblings: siblings.map { ($0.0, $0.1) }, mediaType: entry.mediaType)
         }
-        let full = resolve(path)
+        var full = resolve(path)
+        var isFolder: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) && isFolder.boolValue) {
+            // A folder: the file in it is named after the scenario, with the formatter's extension.
+            full = (full as NSString).appendingPathComponent(Session.outputFileName(scenario: result.scenarioName,
+                                                                                       extension: entry.fileExtension ?? format))
+        }
         let base = ((full as NSString).deletingPathExtension)
         var writes: [(String, [UInt8])] = [(full, out.buffer)]
         for (suffix, data) in siblings { writes.append((base + suffix, data)) }
         try Session.atomicWrite(writes)
         return FormatterOutput(data: out.buffer, path: full, siblings: writes.dropFirst().map { ($0.0, $0.1) }, mediaType: entry.mediaType)
+    }
+
+    /// The file name used when an output path names a folder: the scenario name with every run of
+    /// characters other than letters, digits, `-` and `_` made one `_` (`Depot Nord` -> `Depot_Nord`),
+    /// `run` when nothing is left, then `.` and the formatter's extension.
+    static func outputFileName(scenario: String, extension ext: String) -> String {
+        var stem = ""
+        for ch in scenario {
+            if ch.isASCII && (ch.isLetter || ch.isNumber || ch == "-" || ch == "_") { stem.append(ch) }
+            else if !stem.hasSuffix("_") { stem.append("_") }
+        }
+        while stem.hasPrefix("_") { stem.removeFirst() }
+        while stem.hasSuffix("_") { stem.removeLast() }
+        if stem.isEmpty { stem = "run" }
+        let e = ext.hasPrefix(".") ? String(ext.dropFirst()) : ext
+        return e.isEmpty ? stem : stem + "." + e
     }
 
     /// Writes each file to a temp file beside it, then renames all into place (nothing half-written).

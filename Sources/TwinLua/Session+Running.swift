@@ -18,12 +18,16 @@ extension Session {
         }
         var typed: [String: [String: LuaValue]] = [:]
         for e in [policyEntry] + behaviourEntries { typed[e.name] = e.defaultParams }
+        var paramSeed: UInt64?  // a seed given as params.seed (the script's too)
         func apply(_ key: String, _ value: LuaValue, commandLine: Bool) throws {
             if Session.scenarioKeys.contains(key) {
                 let text = value.stringValue ?? luaNumberText(value)
                 switch key {
                 case "step_s": guard let d = Double(text) else { throw SessionError("step_s: number expected") }; scenario.stepS = d
-                case "seed": guard let d = UInt64(text) else { throw SessionError("seed: integer expected") }; scenario.seed = d
+                case "seed":
+                    guard let d = UInt64(text) else { throw SessionError("seed: integer expected") }
+                    scenario.seed = d
+                    if !commandLine { paramSeed = d }
                 case "name": scenario.name = text
                 default: guard let d = Double(text) else { throw SessionError("\(key): number expected") }; scenario.site.gridLimitKW = d
                 }
@@ -42,7 +46,7 @@ extension Session {
             try apply(k, .string(v), commandLine: true)
         }
         let runSeed = options.seedOverride ?? seed ?? scenario.seed
-        if let o = options.seedOverride, let s = seed, o != s { options.notes("--seed \(o) overrides the script's seed \(s)") }
+        if let o = options.seedOverride, let s = seed ?? paramSeed, o != s { options.notes("--seed \(o) overrides the script's seed \(s)") }
         scenario.seed = runSeed
         return (scenario, policyEntry, behaviourEntries, typed, runSeed)
     }
@@ -114,6 +118,7 @@ extension Session {
                              scenarioSource: source ?? sources[scenario.name], wallTimeS: Date().timeIntervalSince(started),
                              startedAt: started)
         runs.append(run)
+        runFinished?(run)
         return run
     }
 

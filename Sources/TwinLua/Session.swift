@@ -25,6 +25,9 @@ public final class Session {
     /// Vehicle types made, or used by scenarios built or loaded, in this session (the last one of a
     /// name wins); `twin.predict` finds `type = "E12"` here first.
     public internal(set) var knownVehicleTypes: [String: VehicleType] = [:]
+    /// Called after each run completes (`twin.run`, `Session.run`), once it is in `runs`: the REPL
+    /// stores it there and then. Nil: runs are only collected (`twin run` stores them at the end).
+    public var runFinished: ((SessionRun) -> Void)?
     /// Called from the run loop at most every ~0.1 s of wall time.
     public var progress: ((_ now: Double, _ start: Double, _ end: Double) -> Void)?
     /// Instruction budget per plugin call.

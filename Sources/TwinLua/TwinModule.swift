@@ -116,7 +116,7 @@ enum TwinModule {
             .property("state") { $0.status.state.rawValue }
             .property("charger") { $0.status.chargerID }
             .property("power_kw") { $0.status.powerKW }
-            .method("time_to_charge") { b, f in
+            .method("time_to_charge") { b, f in try methodArguments {
                 // v:time_to_charge([target]) or v:time_to_charge{ target, charger_kw, site_share_kw, temp_c }
                 var args = LuaTable()
                 switch f.value(at: 2) {
@@ -133,8 +133,8 @@ enum TwinModule {
                                          ambientC: try PredictionLua.optionalNumber(args, "temp_c"))
                 }
                 f.push(PredictionLua.value(estimate))
-            }
-            .method("range_remaining") { b, f in
+            } }
+            .method("range_remaining") { b, f in try methodArguments {
                 // v:range_remaining([{ reserve, temp_c, kwh_per_km | model, avg_speed_kmh, grade_m_per_km, ... }])
                 var args = LuaTable()
                 switch f.value(at: 2) {
@@ -151,7 +151,7 @@ enum TwinModule {
                                            profile: profile, consumption: consumption)
                 }
                 f.push(PredictionLua.value(estimate))
-            }
+            } }
             .tostring { b in
                 let v = b.status
                 let place = v.chargerID.map { "@\($0)" } ?? ""
@@ -169,7 +169,7 @@ enum TwinModule {
                 let v = f.value(at: 2)
                 let t: Double
                 if let d = v.doubleValue { t = d } else if let str = v.stringValue, let d = TwinTime.parse(str, timeZone: b.sim.scenario.timeZone) { t = d }
-                else { throw LuaArgumentError(index: 1, reason: "UTC seconds or ISO 8601 text expected") }
+                else { throw LuaArgumentError(index: 2, reason: "UTC seconds or ISO 8601 text expected") }
                 b.session.cancelFlag.pointee = 0
                 do { try b.session.drive(b.sim, until: t) } catch { throw lua(SessionError.from(error)) }
                 f.pushArgument(1)
@@ -284,7 +284,10 @@ enum TwinModule {
             guard let r = s.resultsByID[id] else { throw LuaScriptError("this result is no longer available") }
             let out: FormatterOutput
             do { out = try s.write(format: format, result: r, to: path, params: params) } catch { throw lua(error) }
-            if let p = out.path { f.push(path ?? p) } else if let str = String(validating: out.data, as: UTF8.self) { f.push(str) } else { f.push(.bytes(out.data)) }
+            if let p = out.path {
+                // The path as given, unless it named a folder: then the file written in it.
+                if let path, (path as NSString).lastPathComponent == (p as NSString).lastPathComponent { f.push(path) } else { f.push(p) }
+            } else if let str = String(validating: out.data, as: UTF8.self) { f.push(str) } else { f.push(.bytes(out.data)) }
         }
         fns["__runs_list"] = { f in
             guard let h = s.history else { throw LuaScriptError("no run store attached (runs are not stored with --no-store)") }
@@ -340,6 +343,11 @@ enum TwinModule {
         var o = RunOpts()
         if v == .nil { return o }
         guard let t = v.tableValue else { throw LuaArgumentError(index: 2, reason: "options table expected") }
+        // A misspelt option (`behaviors`, `param`) would otherwise be ignored without a word.
+        let known: Set<String> = ["policy", "behaviours", "params", "seed"]
+        for key in t.fields.keys.sorted() where !known.contains(key) {
+            throw LuaScriptError("unknown option '\(key)' (options: policy, behaviours, params, seed)")
+        }
         if let p = t["policy"].stringValue { o.policy = p } else if t["policy"] != .nil { throw LuaScriptError("policy: a plugin name is expected") }
         switch t["behaviours"] {
         case .nil: break
@@ -358,9 +366,18 @@ enum TwinModule {
     twin.__write, twin.__runs_list, twin.__runs_get = nil, nil, nil
     local methods = {}
     local ids = setmetatable({}, { __mode = "k" })
+    local pcall, error, type = pcall, error, type
     function methods.write(self, format, path, params)
       if type(format) ~= "string" then error("result:write(format [, path [, params]]): format name expected", 2) end
-      return write(ids[self], format, path, params)
+      -- Errors at the caller's line, not this wrapper's: the Swift function places its errors at
+      -- its caller, which is this chunk. A message that already has a place (a formatter's own
+      -- file:line) is kept as it is.
+      local ok, r = pcall(write, ids[self], format, path, params)
+      if ok then return r end
+      if type(r) ~= "string" then error(r, 0) end
+      r = r:gsub("^%(twin%):%d+: ", "")
+      if r:match("^[^:\n]+:%d+: ") then error(r, 0) end
+      error(r, 2)
     end
     local mt = {
       __index = methods,
@@ -404,4 +421,12 @@ extension Session {
         let obj = try lua.call(make, pushing: { $0.push(value); $0.push(id) }, reading: { $0.ref(at: 1) })
         f.push(obj)
     }
+}
+
+/// Runs a method body whose argument checks count from the first argument after `self` (the
+/// prediction helpers say "argument 1" for the options table): Lua's own numbering of a method
+/// call counts `self` as 1, so the index moves by one. Without it `v:time_to_charge{ target = "x" }`
+/// read "calling 'time_to_charge' on bad self".
+func methodArguments(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as LuaArgumentError { throw LuaArgumentError(index: e.index + 1, reason: e.reason) }
 }

@@ -14,6 +14,9 @@ enum ErrorClassifier {
             return .badInput("\(scenario)")
         case let session as SessionError where session.isBadInput:
             return .badInput(session.message)
+        case let session as SessionError:
+            // A plugin failed during the run: its message, then the stack traceback (docs §10).
+            return .runFailed(session.traceback.map { "\(session.message)\n\($0)" } ?? session.message)
         case let lua as LuaError:
             let text = lua.traceback.map { "\(lua.message)\n\($0)" } ?? lua.message
             return lua.kind == .syntax ? .badInput(lua.message) : .runFailed(text)

@@ -6,9 +6,9 @@ struct PluginsCommand: TwinCommand {
     USAGE: twin plugins [--plugins DIR]
            twin plugins show NAME
 
-    Lists every plugin found, in discovery order: bundled plugins/, then ./plugins, then each folder
-    of $TWIN_PLUGIN_PATH, then --plugins DIR. A later plugin with the same name overrides an earlier
-    one (a note on stderr says so).
+    Lists every plugin found, sorted by kind, then name. Plugins are searched in this order: bundled
+    plugins/, then ./plugins, then each folder of $TWIN_PLUGIN_PATH, then --plugins DIR. A later
+    plugin with the same name overrides an earlier one (a note on stderr says so).
 
     EXAMPLES:
       twin plugins

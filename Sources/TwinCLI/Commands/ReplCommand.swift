@@ -47,7 +47,19 @@ struct ReplCommand: TwinCommand {
 
     /// Opens the prompt over `session` (also used by `twin run -i`).
     static func startREPL(session: Session, console: Console, store: RunStore?) -> Int32 {
-        if let store { session.attach(store: store) }
+        if let store {
+            session.attach(store: store)
+            // Each run made at the prompt is stored as it ends (twin.runs.list sees it at once).
+            session.runFinished = { run in
+                do {
+                    let id = try store.saveRun(RunRecorder.metadata(run, file: run.scenarioSource?.path ?? "(repl)"),
+                                               result: run.result)
+                    console.note("stored run \(id) in \(store.path) (twin runs show \(id))")
+                } catch {
+                    console.note("could not store the run: \(error)")
+                }
+            }
+        }
         let interactive = console.stdinIsTerminal
         let reader: LineReader = interactive
             ? EditLineReader(historyPath: (console.environment["HOME"] ?? console.workingDirectory) + "/.twin_history",

@@ -12,7 +12,8 @@ struct RunCommand: TwinCommand {
     USAGE: twin run FILE [options]
 
     FILE is a Lua scenario/study script (each twin.run in it is a run) or a session-list JSON
-    scenario (reference schema). Without --format the summary is printed.
+    scenario (reference schema). Without --format the summary of the last run is printed (a
+    script that makes no run just runs: nothing is printed or stored).
 
     OPTIONS:
       --policy NAME        charging policy (overrides the script's; JSON default: uncontrolled)
@@ -102,7 +103,14 @@ struct RunCommand: TwinCommand {
             throw classified
         }
         guard let last = newRuns.last else {
-            throw CLIError.badInput("\(file) ran but made no run: call twin.run(scenario, {...}) in the script")
+            // A script may only build, predict, fit or fill the library (twin.store): that is a
+            // success. Only an output the user asked for cannot be made without a run.
+            if !arguments.values("--format").isEmpty {
+                throw CLIError.badInput("\(file) ran but made no run, so there is nothing to --format: call twin.run(scenario, {...}) in the script")
+            }
+            noteConsole.note("\(file) made no run (no twin.run): nothing to print or store")
+            if arguments.has("-i") { return ReplCommand.startREPL(session: session, console: console, store: store) }
+            return 0
         }
         let artifacts = try FormatterOutputWriter.writeAll(outputs, result: last.result, session: session, console: noteConsole)
         if let store {

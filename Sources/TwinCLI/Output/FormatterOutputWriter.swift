@@ -17,8 +17,9 @@ enum FormatterOutputWriter {
     static func write(format: String, result: RunResult, to path: String?, session: Session,
                       console: Console) throws -> Artifact {
         if let path {
-            let folder = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: console.workingDirectory + "/"))
-                .deletingLastPathComponent()
+            // `-o out/` names the folder itself (the file in it is named by Session.write).
+            let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: console.workingDirectory + "/"))
+            let folder = path.hasSuffix("/") ? url : url.deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
@@ -33,8 +34,11 @@ enum FormatterOutputWriter {
         }
         if let path {
             let here = console.workingDirectory + "/"
-            let siblings = output.siblings.map { $0.path.hasPrefix(here) ? String($0.path.dropFirst(here.count)) : $0.path }
-            console.note("wrote \(format) to \(path)" + (siblings.isEmpty ? "" : " and " + siblings.joined(separator: ", ")))
+            func shown(_ p: String) -> String { p.hasPrefix(here) ? String(p.dropFirst(here.count)) : p }
+            let siblings = output.siblings.map { shown($0.path) }
+            // The path as given, unless it named a folder (then the file made in it).
+            let written = output.path.map { ($0 as NSString).lastPathComponent == (path as NSString).lastPathComponent ? path : shown($0) } ?? path
+            console.note("wrote \(format) to \(written)" + (siblings.isEmpty ? "" : " and " + siblings.joined(separator: ", ")))
         } else {
             FileHandle.standardOutput.write(Data(output.data))
         }
