@@ -8,7 +8,9 @@ import Testing
 ///
 /// Tolerances as the reference README's: delivered within 0.5% (round robin 1%), peak <= limit,
 /// unmet counts within 1 (round robin 3), requested equal. A run whose fixture carries
-/// `known_issue` is a divergence we understand but do not reproduce yet (the note says why).
+/// `known_issue` is a divergence we understand but do not reproduce yet (none at present).
+/// `-fit` scenarios ask no more than the batteries hold; G10 and G04 ask more (ACN keeps such
+/// sessions in its schedule once full: `Simulation.allocateShowingUnmetRequests`).
 @Suite struct ReferenceCGeneratedTests {
     struct Run: Decodable {
         var scenario: String
@@ -25,7 +27,7 @@ import Testing
     struct File: Decodable { var runs: [Run] }
 
     /// The fixture scenarios (file names without `.json` under reference/acn_generated/).
-    static let scenarios = ["G03-fit", "G04-fit", "G06-fit", "G08-fit", "G09-fit", "G13-fit", "G20-fit", "G22-fit", "G10"]
+    static let scenarios = ["G03-fit", "G04-fit", "G06-fit", "G08-fit", "G09-fit", "G13-fit", "G20-fit", "G22-fit", "G10", "G04"]
 
     static let runs: [Run] = {
         guard let data = try? Data(contentsOf: referenceURL("acn_generated/expected.json")),
@@ -67,7 +69,7 @@ import Testing
     }
 
     /// Sorted policies without ties left to chance: every vehicle's energy as ACN's, to 0.01 kWh.
-    @Test(arguments: ["G03-fit", "G04-fit", "G06-fit", "G08-fit", "G09-fit", "G13-fit", "G22-fit"], [0, 1])
+    @Test(arguments: ["G03-fit", "G04-fit", "G06-fit", "G08-fit", "G09-fit", "G13-fit", "G22-fit", "G10", "G04"], [0, 1])
     func perVehicleAgreesWithACN(scenario: String, algorithmIndex: Int) throws {
         let a = ACNReference.algorithms[algorithmIndex]
         let want = try #require(Self.runs.first { $0.scenario == scenario && $0.algorithm == a.acn })
