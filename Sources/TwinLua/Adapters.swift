@@ -42,10 +42,15 @@ final class LuaPolicy: ChargingPolicy {
     /// Policy calls so far; `lastSeen[id]` is the call that last showed session `id`.
     var calls: Int32 = 0
     var lastSeen: [Int32] = []
+    /// The bundled ACN-Sim reference policies (fcfs, edf, llf, round_robin) see a request beyond
+    /// the battery as ACN-Sim does, as their Swift twins (`ChargingPolicy.seesRequestsBeyondBattery`).
+    let seesRequestsBeyondBattery: Bool
 
     init(plugin: LoadedPlugin, scenario: Scenario) throws {
         self.plugin = plugin
         name = plugin.entry.name
+        seesRequestsBeyondBattery = ["fcfs", "edf", "llf", "round_robin"].contains(plugin.entry.name)
+            && plugin.entry.chunkName == "@plugins/policies/\(plugin.entry.name).lua"
         let state = plugin.host.state
         guard let allocate = plugin.hook("allocate") else { throw PluginError("\(plugin.entry.displayPath): allocate must be a function") }
         let vids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))

@@ -28,7 +28,11 @@ extension Simulation {
             requests.removeAll(keepingCapacity: true)
             requests.append(contentsOf: repeatElement(0, count: views.count))
             sessionViewsShown += views.count
-            try policy.allocate(context, sessions: views, powerKW: &requests)
+            if anyRequestBeyondBattery, policy.seesRequestsBeyondBattery {
+                try allocateShowingUnmetRequests(context, stepS: stepS)
+            } else {
+                try policy.allocate(context, sessions: views, powerKW: &requests)
+            }
             clampRequests(headroomKW: headroom)
             if options.keepEvents {
                 for i in views.indices { setPower(slot: viewSlots[i], kw: requests[i], nextGrid: nextGrid) }

@@ -175,6 +175,8 @@ public final class Simulation {
     let blockHasPullOut: [Bool]
     /// Dispenser and cabinet limits as the policies see them (`PolicyContext.limits`).
     let groupLimits: GroupLimits
+    /// Some visit asks for more than its battery holds (session lists): see `allocateShowingUnmetRequests`.
+    let anyRequestBeyondBattery: Bool
     let timeZone: TimeZone
 
     // Control.
@@ -277,6 +279,7 @@ public final class Simulation {
         for (i, c) in scenario.cabinets.enumerated() { cabIdx[c.id] = i }
         cabinetMaxKW = scenario.cabinets.map(\.maxKW)
         groupLimits = GroupLimits(chargerMaxKW: chargerMaxKW, cabinetMaxKW: cabinetMaxKW)
+        anyRequestBeyondBattery = scenario.visits.contains { $0.requestedKWh != nil }
         blockVehicle = scenario.blocks.map { vIdx[$0.vehicleID]! }
         blockHasPullOut = scenario.blocks.map { $0.pullOut != nil }
         let departures = scenario.blocks.map(\.departure)

@@ -78,7 +78,8 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
         return formatter.date(from: String(text[range]) + "Z")?.timeIntervalSince1970 ?? 0
     }
 
-    /// The scenario: one ideal vehicle type per (capacity, max kW), each vehicle a visit on its EVSE
+    /// The scenario: one ideal vehicle type per (capacity, min(vehicle_max_kw, charger_max_kw)), each
+    /// vehicle a visit on its EVSE (at the EVSE's max_kw)
     /// wanting `requested_kwh` (target SOC = initial + requested / capacity).
     public func scenario() throws -> Scenario {
         // The file's own fields first, so an error names what the user wrote (the scenario's
@@ -120,7 +121,11 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
             guard v.initial_soc >= 0, v.initial_soc <= 1 else {
                 throw ScenarioError("vehicles[\(i)].initial_soc", "must be between 0 and 1", hint: "give the SOC on arrival as a fraction")
             }
-            let key = "\(v.battery_capacity_kwh)/\(v.vehicle_max_kw)"
+            // The session's own limits, vehicle_max_kw and charger_max_kw, both bound its power (as
+            // the EVSE's max_kw does): a flat curve at the lower. Folded into the vehicle, not the
+            // EVSE, so that another vehicle using the same EVSE later is not held to this one's limit.
+            let maxKW = min(v.vehicle_max_kw, v.charger_max_kw)
+            let key = "\(v.battery_capacity_kwh)/\(maxKW)"
             let typeName: String
             if let existing = typeNames[key] {
                 typeName = existing
@@ -128,7 +133,7 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
                 typeName = "ideal-\(types.count)"
                 typeNames[key] = typeName
                 types.append(VehicleType(name: typeName, usableKWh: v.battery_capacity_kwh, minSOC: 0, maxSOC: 1, reserveSOC: 0,
-                                         curve: .flat(kw: v.vehicle_max_kw), chargingEfficiency: 1))
+                                         curve: .flat(kw: maxKW), chargingEfficiency: 1))
             }
             fleet.append(Vehicle(id: v.id, typeName: typeName, initialSOC: v.initial_soc, atDepotAtStart: false))
             // A request beyond a full battery (as ACN-Data has) charges to full and counts as unmet
@@ -138,10 +143,7 @@ public struct SessionListScenario: Codable, Equatable, Sendable {
                                 socAtArrival: v.initial_soc, targetSOC: min(1, target), chargerID: v.evse_id,
                                 requestedKWh: target > 1 ? v.requested_kwh : nil))
         }
-        // A vehicle's charger_max_kw further limits its EVSE (one vehicle per EVSE in ACN's files).
-        var chargerKW = evseMax
-        for v in vehicles { chargerKW[v.evse_id] = min(chargerKW[v.evse_id] ?? v.charger_max_kw, v.charger_max_kw) }
-        let chargers = evses.map { Charger(id: $0.id, maxKW: chargerKW[$0.id] ?? $0.max_kw) }
+        let chargers = evses.map { Charger(id: $0.id, maxKW: $0.max_kw) }
         return Scenario(name: name, vehicleTypes: types, vehicles: fleet, visits: visits, chargers: chargers,
                         site: Site(gridLimitKW: site_limit_kw), start: t0, end: t0 + horizon_minutes * 60,
                         stepS: period_minutes * 60, timeZone: "UTC", seed: seed ?? 0)

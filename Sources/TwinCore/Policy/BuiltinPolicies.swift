@@ -36,6 +36,8 @@ public final class SortedPolicy: ChargingPolicy {
     @exclusivity(unchecked) private var warm = Allocation.WarmOrder()
     @exclusivity(unchecked) private var left = Allocation.GroupLeft()
     public init(name: String, key: Allocation.SortKey) { self.name = name; self.key = key }
+    /// As ACN-Sim's sorted algorithms: a request beyond the battery keeps its session in the queue.
+    public var seesRequestsBeyondBattery: Bool { true }
     public func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws {
         Allocation.keys(key, for: sessions, now: context.now, into: &keys)
         // The same allocation as `Allocation.sorted`, starting the sort from the previous tick's
@@ -49,6 +51,8 @@ public final class SortedPolicy: ChargingPolicy {
 /// Round robin in the limit of small steps: max-min fair share.
 public final class FairSharePolicy: ChargingPolicy {
     public let name = "round_robin"
+    /// As ACN-Sim's round robin: a request beyond the battery keeps its session in the round.
+    public var seesRequestsBeyondBattery: Bool { true }
     private var order: [Int] = []
     private var scratch = Allocation.FillScratch()
     public init() {}

@@ -108,4 +108,13 @@ public protocol ChargingPolicy: AnyObject {
     /// Fill `powerKW[i]` (kW drawn at the charger) for `sessions[i]`. `powerKW` arrives sized to
     /// `sessions.count` and zeroed; it is reused between ticks.
     func allocate(_ context: PolicyContext, sessions: [SessionView], powerKW: inout [Double]) throws
+    /// True for the ACN-Sim reference policies (FCFS, EDF, LLF, round robin): where a visit asks for
+    /// more than its battery holds (session lists), they see such a session by what it asked for,
+    /// as ACN-Sim's algorithms do, also once its battery is full (see
+    /// `Simulation.allocateShowingUnmetRequests`). Default false: policies see what batteries take.
+    var seesRequestsBeyondBattery: Bool { get }
+}
+
+extension ChargingPolicy {
+    public var seesRequestsBeyondBattery: Bool { false }
 }
