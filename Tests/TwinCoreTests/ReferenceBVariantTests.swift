@@ -207,3 +207,48 @@ extension ReferenceBVariantTests {
         #expect(relativeError(r.summary.peakKW, 150) < 1e-9)
     }
 }
+
+extension ReferenceBVariantTests {
+    /// Greedy with the site binding while some buses are on the taper and others not (they reach the
+    /// knee at different times): the continuous "shared in proportion to the requests" is a coupled
+    /// system, solved here in closed form; DepotTwin holds each tick's shares until the next tick, so it
+    /// only approaches it as the step shrinks. A KNOWN ISSUE, reported, not fixed.
+    ///
+    /// Reference B's bus (300 kWh, eff 0.95, 150 kW flat to 0.8, c = 690 - 675 s to 15 kW at 1.0),
+    /// k = 0.95 / 300 per kWh. Six 150 kW chargers, site 600 kW, all arrive at 0 wanting 0.9:
+    /// H = 3 buses at 0.5, L = 3 buses at 0.3.
+    /// Phase 1: requests 6 x 150 = 900 > 600: 100 kW each; H reaches 0.8 at t1 = 0.3 / (100 k) =
+    ///   0.9473684 h, L is then at 0.6.
+    /// Phase 2: H asks c(s_H) < 150, L asks 150: H gets 600 c / (450 + 3 c) (< c while c > 50), L gets
+    ///   600 x 150 / (450 + 3 c). dc/dt = -675 k x 600 c / (450 + 3 c), so
+    ///   (450 / c + 3) dc = -675 x 600 k dt: t2 = (450 ln(150 / c) + 3 (150 - c)) / (675 x 600 k);
+    ///   ds_L / dc = 150 / (-675 c): s_L = 0.6 + (150 / 675) ln(150 / c).
+    ///   H reaches 0.9 at c = 82.5: t2 = 0.3676621 h, H done t1 + t2 = 1.3150305 h; s_L = 0.7328527.
+    /// Phase 3: L alone at 150 kW to 0.8, then the taper to 0.9 (ln(150 / 82.5) / (675 k)):
+    ///   L done 1.3150305 + 0.1413628 + 0.2796898 = 1.7360832 h.
+    /// DepotTwin: H 1.3145553 (10 s step), 1.3122215 (60 s), 1.3023917 (300 s), 1.2834408 (900 s);
+    ///            L 1.7362416, 1.7370195, 1.7402961, 1.7478076.
+    @Test func greedyTaperWhileTheSiteBindsIsAKnownGap() throws {
+        let k = 0.95 / 300
+        let t1 = 0.3 / (100 * k)
+        let t2 = (450 * log(150 / 82.5) + 3 * 67.5) / (675 * 600 * k)
+        let sL = 0.6 + 150.0 / 675 * log(150 / 82.5)
+        let t3 = (0.8 - sL) / (150 * k) + log(150 / 82.5) / (675 * k)
+        #expect(relativeError(t1 + t2, 1.3150305) < 1e-7)
+        #expect(relativeError(t1 + t2 + t3, 1.7360832) < 1e-7)
+        let buses = (0..<6).map { Vehicle(id: "B\($0 + 1)", typeName: "bus300", initialSOC: $0 < 3 ? 0.5 : 0.3, atDepotAtStart: false) }
+        let visits = buses.map { Visit(vehicleID: $0.id, arrival: 0, departure: 9 * 3600, socAtArrival: $0.initialSOC, targetSOC: 0.9) }
+        let scenario = Scenario(name: "knee", vehicleTypes: [DepotB.busType], vehicles: buses, visits: visits,
+                                chargers: (1...6).map { Charger(id: "C\($0)", maxKW: 150) }, site: Site(gridLimitKW: 600),
+                                start: 0, end: 9 * 3600, stepS: 300)
+        let r = try Simulation(scenario: scenario, policy: UncontrolledPolicy()).result()
+        let h = try #require(r.sessions[0].chargeEndTime) / 3600, l = try #require(r.sessions[3].chargeEndTime) / 3600
+        // What DepotTwin does now (300 s step): 1e-2 off for H.
+        #expect(abs(h - 1.3023917) < 1e-6)
+        #expect(abs(l - 1.7402961) < 1e-6)
+        withKnownIssue("tick-held proportional shares: step-dependent when a site-bound session is curve-bound") {
+            #expect(relativeError(h, t1 + t2) < 1e-6)
+            #expect(relativeError(l, t1 + t2 + t3) < 1e-6)
+        }
+    }
+}
