@@ -26,6 +26,9 @@ extension Simulation {
             sessions[slot].chargeEnd = now
         }
         finishCharging(slot)
+        // The others were cut to a shared limit at the last tick: share again now, as a continuous
+        // "as fast as allowed, limit shared in proportion" would (reference B variants).
+        if sharedLimitBound { requestControl() }
     }
 
     /// A session at its target stops drawing; a waiting vehicle takes the charger.

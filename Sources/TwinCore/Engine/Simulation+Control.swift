@@ -114,6 +114,9 @@ extension Simulation {
         let n = views.count
         if requests.count < n { requests.append(contentsOf: repeatElement(0, count: n - requests.count)) }
         var total = 0.0
+        // Set when a shared limit (dispenser, cabinet, site) cut requests beyond rounding.
+        var scaled = false
+        defer { sharedLimitBound = scaled }
         let hasCabinets = !cabinetSums.isEmpty
         // Without multi-connector dispensers the cabinet sums are taken in the first pass (the
         // requests do not change in between); otherwise after the dispensers have cut them.
@@ -148,7 +151,7 @@ extension Simulation {
                     let scale = cap / sum
                     total -= requests[i] * (1 - scale)
                     requests[i] *= scale
-                    if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i) }
+                    if sum > cap * (1 + 1e-12) + 1e-12 { countClamp(i); scaled = true }
                 }
             }
             if hasCabinets {
@@ -175,13 +178,16 @@ extension Simulation {
                     let scale = abs(f)
                     total -= requests[i] * (1 - scale)
                     requests[i] *= scale
-                    if f < 0 { countClamp(i) }
+                    if f < 0 { countClamp(i); scaled = true }
                 }
             }
         }
         if total > headroomKW {
             let f = headroomKW / total
             let counts = total > headroomKW * (1 + 1e-12) + 1e-12
+            // Only a cut beyond rounding: a policy that filled a limit itself (sorted, fair share,
+            // balanced) keeps its ticks, so its runs do not change.
+            if counts { scaled = true }
             for i in 0..<n where requests[i] > 0 {
                 requests[i] *= f
                 if counts { countClamp(i) }

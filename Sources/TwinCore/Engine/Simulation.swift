@@ -183,6 +183,11 @@ public final class Simulation {
     var lastControlTime = -Double.infinity
     var lastRequestedControl = -Double.infinity
     var pendingGridTick = -Double.infinity
+    /// True when the last tick's clamp scaled requests down to a shared limit (a dispenser's
+    /// connectors, a cabinet or the site): a session that reaches its target before the next tick
+    /// then frees power the others were denied, so a tick is asked for at that instant (see
+    /// `targetReached`). Without it, what they get depends on the step.
+    var sharedLimitBound = false
     @exclusivity(unchecked) var views: [SessionView] = []
     @exclusivity(unchecked) var viewSlots: [Int] = []
     /// Per view, the per-tick state of its session (`HotSession`; in step with `viewSlots`).
