@@ -41,15 +41,12 @@ extension Simulation {
                 let extra = requestBeyondBattery(slot)
                 guard extra > 1e-3 else { continue }
                 let s = sessions[slot]
-                let v = s.vehicle, c = s.charger, ti = vehicles[v].typeIndex
-                let soc = vehicles[v].soc
+                let ti = vehicles[s.vehicle].typeIndex
+                let soc = vehicles[s.vehicle].soc
                 let curveKW = curves[ti].powerKW(atSOC: soc)
-                shown.append(SessionView(
-                    sessionID: slot + 1, vehicleIndex: v, chargerIndex: c, cabinetIndex: chargers[c].cabinet,
-                    vehicleID: vehicleIDs[v], chargerID: chargerIDs[c], arrival: s.arrival, departure: s.departure,
-                    soc: soc, targetSOC: s.targetSOC, energyWantedKWh: extra, maxKW: min(chargerMaxKW[c], curveKW),
-                    chargerMaxKW: chargerMaxKW[c], vehicleMaxKW: curveKW, efficiency: efficiencies[ti],
-                    capacityKWh: capacities[ti], energyLimitedKW: extra / efficiencies[ti] / stepH))
+                let f = ViewFigures(soc: soc, energyWantedKWh: extra, maxKW: min(chargerMaxKW[s.charger], curveKW),
+                                    vehicleMaxKW: curveKW, energyLimitedKW: extra / efficiencies[ti] / stepH)
+                shown.append(withHotTables { sessionView(slot: slot, s, type: ti, showing: f, $0) })
             }
         }
         guard k == views.count else {

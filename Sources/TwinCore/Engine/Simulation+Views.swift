@@ -73,6 +73,20 @@ extension Simulation {
         view.energyLimitedKW = f.energyLimitedKW
     }
 
+    /// The view of session `slot` (`s`, its vehicle of type `ti`) showing the figures `f`: the rest
+    /// comes from the session, its vehicle and its charger.
+    @inline(__always)
+    func sessionView(slot: Int, _ s: SessionRuntime, type ti: Int, showing f: ViewFigures,
+                     _ tables: HotTables) -> SessionView {
+        let v = s.vehicle, charger = s.charger
+        return SessionView(
+            sessionID: slot + 1, vehicleIndex: v, chargerIndex: charger, cabinetIndex: chargers[charger].cabinet,
+            vehicleID: vehicleIDs[v], chargerID: chargerIDs[charger], arrival: s.arrival, departure: s.departure,
+            soc: f.soc, targetSOC: s.targetSOC, energyWantedKWh: f.energyWantedKWh, maxKW: f.maxKW,
+            chargerMaxKW: tables.chargerMaxKW[charger], vehicleMaxKW: f.vehicleMaxKW,
+            efficiency: tables.efficiencies[ti], capacityKWh: tables.capacities[ti], energyLimitedKW: f.energyLimitedKW)
+    }
+
     /// Builds in full the views of sessions shown for the first time (positions `alignViews` left
     /// for them), at a tick `stepS` seconds before the next grid tick.
     func buildNewViews(stepS: Double) {
@@ -87,16 +101,10 @@ extension Simulation {
                 // From now on the hot entry holds the session's per-tick state.
                 let h = Self.loadHot(slot, sessions, vehicles)
                 hot[k] = h
-                let v = sessions[slot].vehicle, charger = sessions[slot].charger, ti = vehicles[v].typeIndex
+                let ti = vehicles[sessions[slot].vehicle].typeIndex
                 let f = Self.viewFigures(soc: h.soc, targetSOC: h.targetSOC, type: ti,
-                                         charger: charger, piece: h.segment, stepS: stepS, tables)
-                views[k] = SessionView(
-                    sessionID: slot + 1, vehicleIndex: v, chargerIndex: charger, cabinetIndex: chargers[charger].cabinet,
-                    vehicleID: vehicleIDs[v], chargerID: chargerIDs[charger], arrival: sessions[slot].arrival,
-                    departure: sessions[slot].departure, soc: f.soc, targetSOC: sessions[slot].targetSOC,
-                    energyWantedKWh: f.energyWantedKWh, maxKW: f.maxKW, chargerMaxKW: tables.chargerMaxKW[charger],
-                    vehicleMaxKW: f.vehicleMaxKW, efficiency: tables.efficiencies[ti], capacityKWh: tables.capacities[ti],
-                    energyLimitedKW: f.energyLimitedKW)
+                                         charger: sessions[slot].charger, piece: h.segment, stepS: stepS, tables)
+                views[k] = sessionView(slot: slot, sessions[slot], type: ti, showing: f, tables)
             }
         }
         }
