@@ -54,6 +54,8 @@
 ---@field departure? number next block start
 ---@field energy_kwh? number energy in the battery now
 ---@field plugged? boolean
+---@field state? "on_route"|"arriving"|"queued"|"plugged"|"ready"
+---@field charger_id? string the charger it is plugged into, or nil
 
 ---@class twin.FreeCharger
 ---@field id string
@@ -84,11 +86,15 @@
 ---@field block twin.Block
 ---@field ambient_c number
 
+---@class twin.TickContext reused from tick to tick (refreshed each tick): read, do not keep
+---@field now number UTC s
+---@field vehicles twin.VehicleView[] the plugged-in vehicles, in charger order
+
 ---@class twin.Behaviour: twin.Manifest
 ---@field on_arrival? fun(ctx: twin.ArrivalContext, params: table): string? charger id or nil (default)
 ---@field on_block_start? fun(ctx: twin.BlockStartContext, params: table): string? vehicle id or nil (scheduled)
 ---@field precondition? fun(ctx: twin.PreconditionContext, params: table): number lead time in seconds (0 = none)
----@field on_tick? fun(ctx: table, params: table)
+---@field on_tick? fun(ctx: twin.TickContext, params: table)
 
 ---@class twin.ResultSummary
 ---@field energy_kwh number
