@@ -61,5 +61,15 @@ import Testing
         #expect(run.stderr.contains("plugins/policies/boom.lua:5:"), "\(run.stderr)")
         let list = try TwinProcess.run(["runs", "list"], in: dir)
         #expect(list.stdout.contains("failed"), "a failed run is kept, marked failed")
+        // It keeps the seed it ran with: the JSON scenario's own (S1: 101), or --seed's.
+        func storedSeed(_ id: String) throws -> String? {
+            let show = try TwinProcess.run(["runs", "show", id], in: dir)
+            let line = show.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("seed ") }
+            return line.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        }
+        #expect(try storedSeed("1") == "101")
+        let seeded = try TwinProcess.run(["run", TwinProcess.reference("S1.json"), "--policy", "boom", "--seed", "7"], in: dir)
+        #expect(seeded.status == 1)
+        #expect(try storedSeed("2") == "7")
     }
 }

@@ -95,7 +95,9 @@ struct RunCommand: TwinCommand {
         if let failure {
             let classified = ErrorClassifier.classify(failure)
             if let store, classified.exitCode == 1 {
-                let metadata = RunRecorder.failedMetadata(file: file, policy: arguments.value("--policy"), started: started)
+                let metadata = RunRecorder.failedMetadata(file: file, policy: arguments.value("--policy"),
+                                                          seed: session.options.seedOverride ?? jsonScenario?.seed,
+                                                          started: started)
                 if let id = try? store.saveFailedRun(metadata, error: "\(classified)") {
                     noteConsole.note("stored failed run \(id) in \(store.path)")
                 }

@@ -15,14 +15,16 @@ enum RunRecorder {
             wallTimeS: run.wallTimeS)
     }
 
-    /// What is known of a run that failed before it finished: the file, the policy asked for.
-    static func failedMetadata(file: String, policy: String?, started: Date) -> RunMetadata {
+    /// What is known of a run that failed before it finished: the file, the policy asked for and
+    /// the seed it ran with (`--seed`, else a JSON scenario's own; 0 when neither is known, as for
+    /// a script, whose runs may each take their own).
+    static func failedMetadata(file: String, policy: String?, seed: UInt64?, started: Date) -> RunMetadata {
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return RunMetadata(
             scenario: TwinStore.ScenarioSource(name: name, path: file, text: text),
             policy: PluginVersion(name: policy ?? "?", version: nil),
-            behaviours: [], parametersJSON: "{}", seed: 0, hostVersion: TwinCLI.version,
+            behaviours: [], parametersJSON: "{}", seed: seed ?? 0, hostVersion: TwinCLI.version,
             startedAt: started, finishedAt: Date(), wallTimeS: Date().timeIntervalSince(started))
     }
 }
