@@ -42,15 +42,14 @@ final class LuaPolicy: ChargingPolicy {
     /// Policy calls so far; `lastSeen[id]` is the call that last showed session `id`.
     var calls: Int32 = 0
     var lastSeen: [Int32] = []
-    /// The bundled ACN-Sim reference policies (fcfs, edf, llf, round_robin) see a request beyond
-    /// the battery as ACN-Sim does, as their Swift twins (`ChargingPolicy.seesRequestsBeyondBattery`).
+    /// The manifest's `requests_beyond_battery` (the bundled fcfs, edf, llf and round_robin set it,
+    /// as their Swift twins do: `ChargingPolicy.seesRequestsBeyondBattery`).
     let seesRequestsBeyondBattery: Bool
 
     init(plugin: LoadedPlugin, scenario: Scenario) throws {
         self.plugin = plugin
         name = plugin.entry.name
-        seesRequestsBeyondBattery = ["fcfs", "edf", "llf", "round_robin"].contains(plugin.entry.name)
-            && plugin.entry.chunkName == "@plugins/policies/\(plugin.entry.name).lua"
+        seesRequestsBeyondBattery = plugin.entry.seesRequestsBeyondBattery
         let state = plugin.host.state
         guard let allocate = plugin.hook("allocate") else { throw PluginError("\(plugin.entry.displayPath): allocate must be a function") }
         let vids = LuaValue.table(LuaTable(array: scenario.vehicles.map { .string($0.id) }))
@@ -271,9 +270,10 @@ final class LuaBehaviours: DepotBehaviour {
         } catch {
             // Which behaviour's on_tick raised: the tick function keeps its index while it runs.
             let ticking = plugins.filter { $0.hook("on_tick") != nil }
-            let index = (try? state.call(try ticking[0].host.helper("tick_index"), pushing: { _ in },
-                                         reading: { $0.value(at: 1).integerValue })) ?? nil
-            guard let index, ticking.indices.contains(Int(index) - 1) else { throw error }
+            guard let host = ticking.first?.host,
+                  let index = (try? state.call(try host.helper("tick_index"), pushing: { _ in },
+                                               reading: { $0.value(at: 1).integerValue })) ?? nil,
+                  ticking.indices.contains(Int(index) - 1) else { throw error }
             throw pluginLocated(error, ticking[Int(index) - 1].entry.displayPath)
         }
     }

@@ -75,6 +75,10 @@ public struct PluginEntry {
     public var chunkName: String
     public var mediaType: String?
     public var fileExtension: String?
+    /// A policy's `requests_beyond_battery = true`: where a session list asks for more than a
+    /// battery holds, the policy sees such a session by its request, as ACN-Sim's algorithms do
+    /// (`ChargingPolicy.seesRequestsBeyondBattery`).
+    public var seesRequestsBeyondBattery = false
 
     /// The path as messages show it (`plugins/policies/llf.lua`).
     public var displayPath: String { String(chunkName.dropFirst()) }
@@ -347,9 +351,16 @@ final class ManifestReader {
                 notes.append("\(display): behaviour '\(name)' defines no hook, so it never changes anything (\(list))")
             }
         }
-        return PluginEntry(name: name, kind: kind, version: version, api: api,
-                           description: t["description"].stringValue ?? "", params: params, requires: requires,
-                           path: file, root: root, chunkName: chunkName, mediaType: t["media_type"].stringValue,
-                           fileExtension: t["extension"].stringValue)
+        var entry = PluginEntry(name: name, kind: kind, version: version, api: api,
+                                description: t["description"].stringValue ?? "", params: params, requires: requires,
+                                path: file, root: root, chunkName: chunkName, mediaType: t["media_type"].stringValue,
+                                fileExtension: t["extension"].stringValue)
+        switch t["requests_beyond_battery"] {
+        case .nil: break
+        case .bool(let b) where kind == .policy: entry.seesRequestsBeyondBattery = b
+        case .bool: throw fail("requests_beyond_battery is a policy's field (remove it)")
+        default: throw fail("requests_beyond_battery must be true or false")
+        }
+        return entry
     }
 }

@@ -7,6 +7,8 @@ return twin.policy {
   api = "1",
   description = "Earliest deadline first: the soonest departure gets its maximum first.",
   params = {},
+  -- Session lists asking for more than a battery holds: see them by their request, as ACN-Sim.
+  requests_beyond_battery = true,
   allocate = function(ctx, params)
     return twin.alloc.sorted(ctx, "departure")
   end,

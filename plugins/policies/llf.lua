@@ -14,6 +14,8 @@ return twin.policy {
   api = "1",
   description = "Least laxity first: the session with the least slack before its departure first.",
   params = {},
+  -- Session lists asking for more than a battery holds: see them by their request, as ACN-Sim.
+  requests_beyond_battery = true,
   allocate = function(ctx, params)
     return twin.alloc.sorted(ctx, "laxity")
   end,

@@ -8,6 +8,8 @@ return twin.policy {
   api = "1",
   description = "Fair share of the site headroom (max-min fair, water filling).",
   params = {},
+  -- Session lists asking for more than a battery holds: see them by their request, as ACN-Sim.
+  requests_beyond_battery = true,
   allocate = function(ctx, params)
     return twin.alloc.fair_share(ctx)
   end,

@@ -45,6 +45,7 @@
 ---@field sessions twin.Session[]
 
 ---@class twin.Policy: twin.Manifest
+---@field requests_beyond_battery? boolean see session-list requests beyond the battery as ACN-Sim does
 ---@field allocate fun(ctx: twin.PolicyContext, params: table): number[] kW aligned with ctx.sessions
 
 ---@class twin.VehicleView
